@@ -1,0 +1,310 @@
+{{/*
+Objects every Hotpot service has, shared so the four stay alike. Each takes
+(dict "root" $ "component" "api") and reads values.<component>.
+*/}}
+
+{{- define "hotpot.deployment" -}}
+{{- $root := .root -}}
+{{- $c := .component -}}
+{{- $v := index $root.Values $c -}}
+{{- $ctx := dict "root" $root "component" $c -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "hotpot.componentName" $ctx }}
+  labels:
+    {{- include "hotpot.labels" $ctx | nindent 4 }}
+spec:
+  {{- $scaled := or (and (hasKey $v "autoscaling") $v.autoscaling.enabled) (and (hasKey $v "keda") $v.keda.enabled) }}
+  {{- if not $scaled }}
+  replicas: {{ $v.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "hotpot.selectorLabels" $ctx | nindent 6 }}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        {{- include "hotpot.selectorLabels" $ctx | nindent 8 }}
+        {{- with $root.Values.global.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      annotations:
+        checksum/config: {{ include "hotpot.properties" $ctx | sha256sum }}
+        {{- if not $root.Values.secrets.existingSecret }}
+        checksum/secret: {{ include (print $root.Template.BasePath "/common/secret.yaml") $root | sha256sum }}
+        {{- end }}
+        {{- with $root.Values.global.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "hotpot.serviceAccountName" $root }}
+      automountServiceAccountToken: {{ $root.Values.serviceAccount.automountServiceAccountToken }}
+      {{- with $root.Values.global.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- include "hotpot.podSecurityContext" $root | nindent 8 }}
+      terminationGracePeriodSeconds: {{ include (printf "hotpot.%s.terminationGrace" $c) $root | default 30 }}
+      containers:
+        - name: {{ $c }}
+          image: {{ include "hotpot.image" $ctx | quote }}
+          imagePullPolicy: {{ $root.Values.global.image.pullPolicy }}
+          ports:
+            - name: http
+              containerPort: {{ $v.port }}
+              protocol: TCP
+          env:
+            - name: QUARKUS_HTTP_PORT
+              value: {{ $v.port | quote }}
+            {{- include (printf "hotpot.%s.env" $c) $root | nindent 12 }}
+            {{- with $root.Values.global.env }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+            {{- with $v.env }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          startupProbe:
+            httpGet:
+              path: /q/health/started
+              port: http
+            periodSeconds: 2
+            failureThreshold: 60
+          livenessProbe:
+            httpGet:
+              path: /q/health/live
+              port: http
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          readinessProbe:
+            httpGet:
+              path: /q/health/ready
+              port: http
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 3
+          {{- if $v.preStopSleepSeconds }}
+          lifecycle:
+            preStop:
+              exec:
+                command: ["sleep", {{ $v.preStopSleepSeconds | quote }}]
+          {{- end }}
+          resources:
+            {{- toYaml $v.resources | nindent 12 }}
+          securityContext:
+            {{- include "hotpot.containerSecurityContext" $root | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+            - name: config
+              mountPath: /deployments/config
+              readOnly: true
+      volumes:
+        - name: tmp
+          emptyDir: {}
+        - name: config
+          configMap:
+            name: {{ include "hotpot.componentName" $ctx }}
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end -}}
+
+{{- define "hotpot.service" -}}
+{{- $v := index .root.Values .component -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "hotpot.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: http
+      port: {{ $v.port }}
+      targetPort: http
+      protocol: TCP
+{{- end -}}
+
+{{- define "hotpot.configmap" -}}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+data:
+  application.properties: |
+    {{- include "hotpot.properties" . | nindent 4 }}
+{{- end -}}
+
+{{- define "hotpot.pdb" -}}
+{{- $v := index .root.Values .component -}}
+{{- if $v.pdb.enabled }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ $v.pdb.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "hotpot.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{- define "hotpot.servicemonitor" -}}
+{{- if .root.Values.serviceMonitor.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+    {{- with .root.Values.serviceMonitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "hotpot.selectorLabels" . | nindent 6 }}
+  endpoints:
+    - port: http
+      path: /q/metrics
+      interval: {{ .root.Values.serviceMonitor.interval }}
+{{- end }}
+{{- end -}}
+
+{{- define "hotpot.hpa" -}}
+{{- $v := index .root.Values .component -}}
+{{- if $v.autoscaling.enabled }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "hotpot.componentName" . }}
+  minReplicas: {{ $v.autoscaling.minReplicas }}
+  maxReplicas: {{ $v.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $v.autoscaling.targetCPUUtilizationPercentage }}
+{{- end }}
+{{- end -}}
+
+{{/*
+NetworkPolicy of a Hotpot service. Ingress: its HTTP port from the metrics
+peers, plus (api, chat) the ingress controller and the helm test pods.
+Egress, when restricted: DNS, the brokers, SMTP, extraEgress.
+*/}}
+{{- define "hotpot.networkpolicy" -}}
+{{- $root := .root -}}
+{{- $np := $root.Values.networkPolicy -}}
+{{- $v := index $root.Values .component -}}
+{{- if $np.create }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "hotpot.componentName" . }}
+  labels:
+    {{- include "hotpot.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "hotpot.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+    {{- if $np.restrictEgress }}
+    - Egress
+    {{- end }}
+  ingress:
+    {{- if has .component (list "api" "chat") }}
+    - from:
+        {{- toYaml $np.ingressControllerPeers | nindent 8 }}
+        - podSelector:
+            matchLabels:
+              {{- include "hotpot.selectorLabels" (dict "root" $root "component" "test") | nindent 14 }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
+    {{- with $np.metricsPeers }}
+    - from:
+        {{- toYaml . | nindent 8 }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
+  {{- if $np.restrictEgress }}
+  egress:
+    - ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+    {{- if ne .component "chat" }}
+    - ports:
+        - port: {{ $root.Values.rabbitmq.port }}
+          protocol: TCP
+      {{- if $root.Values.rabbitmq.inChart.enabled }}
+      to:
+        - podSelector:
+            matchLabels:
+              {{- include "hotpot.selectorLabels" (dict "root" $root "component" "rabbitmq") | nindent 14 }}
+      {{- end }}
+    {{- end }}
+    - ports:
+        - port: {{ $root.Values.redis.port }}
+          protocol: TCP
+      {{- if $root.Values.redis.inChart.enabled }}
+      to:
+        - podSelector:
+            matchLabels:
+              {{- include "hotpot.selectorLabels" (dict "root" $root "component" "redis") | nindent 14 }}
+      {{- end }}
+    {{- if and $root.Values.mail.host (has .component (list "worker" "scheduler")) }}
+    - ports:
+        - port: {{ $root.Values.mail.port }}
+          protocol: TCP
+    {{- end }}
+    {{- with $np.extraEgress }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
