@@ -1,0 +1,27 @@
+package io.hotpot.api.service;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.hotpot.common.TaskError;
+import io.hotpot.common.TaskStatus;
+
+/** A task as {@code GET /api/tasks/{id}} shows it. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record TaskView(
+        String id,
+        String type,
+        TaskStatus status,
+        JsonNode args,
+        JsonNode result,
+        TaskError error,
+        int attempts,
+        String queue,
+        int priority,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String worker) {
+}

@@ -1,0 +1,20 @@
+package io.hotpot.api.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class HealthTest {
+    @Test
+    void readyWhenRabbitMqAndRedisAnswer() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                        .body("checks.name", hasItems("rabbitmq", "Redis connection health check")));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+}

@@ -1,0 +1,197 @@
+package io.hotpot.api.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import io.hotpot.common.Amqp;
+import io.hotpot.common.ArgSpec;
+import io.hotpot.common.ArgType;
+import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskTypeInfo;
+import io.hotpot.common.WorkerHeartbeat;
+import io.hotpot.common.Workload;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The submission path against the real RabbitMQ and Redis. A worker is stood in for by its
+ * heartbeat (the contract api-service reads) on a queue of this test's own, which the test
+ * reads with a plain AMQP client to see exactly what was published.
+ */
+@QuarkusTest
+class TaskResourceTest {
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ObjectMapper mapper;
+
+    private final String queue = "api-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String workerId = "fake-worker-" + queue;
+    private Connection amqp;
+    private Channel channel;
+
+    @BeforeEach
+    void standInForAWorker() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        amqp = factory.newConnection("api-service test");
+        channel = amqp.createChannel();
+        channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
+        channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
+        WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
+                new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
+                        new ArgSpec("y", ArgType.INTEGER, true))),
+                new TaskTypeInfo("sleep", Workload.IO, List.of(new ArgSpec("seconds", ArgType.NUMBER, true)))),
+                10, 2, 0, Instant.now(), Instant.now());
+        redis.value(String.class).setex(RedisKeys.worker(workerId), 60, mapper.writeValueAsString(heartbeat));
+        redis.sortedSet(String.class).zadd(RedisKeys.WORKERS, System.currentTimeMillis() + 60_000, workerId);
+        Thread.sleep(1100); // the API caches its view of the workers for one second
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        redis.key().del(RedisKeys.worker(workerId));
+        redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
+        channel.queueDelete(Amqp.queueName(queue));
+        amqp.close();
+    }
+
+    private long queued() throws Exception {
+        return channel.messageCount(Amqp.queueName(queue));
+    }
+
+    @Test
+    void acceptedTaskIsConfirmedPersistentAndRecorded() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3},\"queue\":\"" + queue + "\",\"priority\":7}")
+                .post("/api/tasks")
+                .then().statusCode(202)
+                .header("Location", containsString("/api/tasks/"))
+                .body("status", equalTo("PENDING"))
+                .body("type", equalTo("add"))
+                .body("createdAt", notNullValue())
+                .extract().path("id");
+
+        GetResponse message = channel.basicGet(Amqp.queueName(queue), true);
+        assertNotNull(message, "the 202 came after RabbitMQ confirmed, so the message is in the queue");
+        assertEquals(2, message.getProps().getDeliveryMode(), "persistent");
+        assertEquals(7, message.getProps().getPriority());
+        JsonNode body = mapper.readTree(message.getBody());
+        assertEquals(id, body.get("id").asText());
+        assertEquals(5, body.get("args").get("x").asInt() + body.get("args").get("y").asInt());
+
+        given().get("/api/tasks/" + id).then().statusCode(200)
+                .body("id", equalTo(id))
+                .body("status", equalTo("PENDING"))
+                .body("args.x", equalTo(2))
+                .body("attempts", equalTo(0))
+                .body("queue", equalTo(queue))
+                .body("createdAt", notNullValue());
+    }
+
+    @Test
+    void malformedJsonIsRefusedAndNothingIsPublished() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"type\":\"add\",").post("/api/tasks")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400)).body("detail", containsString("not valid JSON"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void missingOrEmptyTypeIsRefused() throws Exception {
+        for (String body : List.of("{\"args\":{}}", "{\"type\":\"\"}", "{\"type\":\"   \"}", "{\"type\":null}", "{}")) {
+            given().contentType(ContentType.JSON).body(body).post("/api/tasks")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem("type"));
+        }
+        given().contentType(ContentType.JSON).body("{\"type\":42}").post("/api/tasks")
+                .then().statusCode(400).body("errors[0].message", equalTo("must be a string"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void unknownTypeNamesTheKnownOnes() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"type\":\"no-such-type\",\"queue\":\"" + queue + "\"}")
+                .post("/api/tasks")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("no-such-type"))
+                .body("detail", containsString("add"))
+                .body("detail", containsString("sleep"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void argumentsThatDoNotFitTheHandlerAreRefused() throws Exception {
+        given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":\"a\",\"z\":1},\"queue\":\"" + queue + "\"}")
+                .post("/api/tasks")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("args.x"))
+                .body("errors.field", hasItem("args.y"))
+                .body("errors.field", hasItem("args.z"));
+        given().contentType(ContentType.JSON).body("{\"type\":\"add\",\"args\":[1,2],\"queue\":\"" + queue + "\"}")
+                .post("/api/tasks").then().statusCode(400).body("errors[0].field", equalTo("args"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void badQueueAndPriorityAreRefused() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":1},\"queue\":\"nobody-consumes\"}")
+                .post("/api/tasks").then().statusCode(422).body("errors[0].field", equalTo("queue"));
+        given().contentType(ContentType.JSON).body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":1},\"queue\":\"Bad Name!\"}")
+                .post("/api/tasks").then().statusCode(400).body("errors[0].field", equalTo("queue"));
+        given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":1},\"queue\":\"" + queue + "\",\"priority\":10}")
+                .post("/api/tasks").then().statusCode(400).body("errors[0].field", equalTo("priority"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void bodyOverOneMebibyteIs413() throws Exception {
+        String padding = "a".repeat(1024 * 1024);
+        given().contentType(ContentType.JSON)
+                .body(("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"pad\":\"" + padding + "\"}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .post("/api/tasks")
+                .then().statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void unknownIdIs404Problem() {
+        given().get("/api/tasks/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", startsWith("No task with id"));
+    }
+
+    @Test
+    void workersAreListedFromTheirHeartbeats() {
+        List<Map<String, Object>> workers = given().get("/api/workers").then().statusCode(200).extract().jsonPath().getList("$");
+        assertEquals(1, workers.stream().filter(w -> workerId.equals(w.get("id"))).count());
+    }
+}

@@ -1,0 +1,27 @@
+package io.hotpot.common;
+
+/**
+ * Every Redis key and channel Hotpot uses, in one place (see docs/decisions/0001-redis-key-layout.md).
+ * All keys start with {@code hotpot:} so a shared Redis can hold other data beside them.
+ */
+public final class RedisKeys {
+    /** Prefix of every key. */
+    public static final String PREFIX = "hotpot:";
+    /** Sorted set of live worker ids, scored by their last heartbeat (epoch millis). */
+    public static final String WORKERS = PREFIX + "workers";
+    /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
+    public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
+
+    private RedisKeys() {
+    }
+
+    /** Hash holding one task's record ({@link TaskFields}). */
+    public static String task(String id) {
+        return PREFIX + "task:" + id;
+    }
+
+    /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */
+    public static String worker(String workerId) {
+        return PREFIX + "worker:" + workerId;
+    }
+}

@@ -1,0 +1,26 @@
+package io.hotpot.common;
+
+/**
+ * Field names of the task record, a Redis hash at {@link RedisKeys#task(String)}.
+ * JSON-valued fields ({@link #ARGS}, {@link #RESULT}, {@link #ERROR}) hold JSON text;
+ * times are ISO-8601 instants.
+ */
+public final class TaskFields {
+    public static final String ID = "id";
+    public static final String TYPE = "type";
+    public static final String STATUS = "status";
+    public static final String ARGS = "args";
+    public static final String RESULT = "result";
+    public static final String ERROR = "error";
+    public static final String ATTEMPTS = "attempts";
+    public static final String QUEUE = "queue";
+    public static final String PRIORITY = "priority";
+    public static final String CREATED_AT = "createdAt";
+    public static final String STARTED_AT = "startedAt";
+    public static final String FINISHED_AT = "finishedAt";
+    public static final String WORKER = "worker";
+    public static final String CORRELATION_ID = "correlationId";
+
+    private TaskFields() {
+    }
+}

@@ -1,0 +1,80 @@
+package io.hotpot.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class ContractsTest {
+    private final ObjectMapper mapper = Json.newMapper();
+
+    private <T> T roundTrip(T value, Class<T> type) throws Exception {
+        return mapper.readValue(mapper.writeValueAsString(value), type);
+    }
+
+    @Test
+    void taskMessageRoundTrips() throws Exception {
+        JsonNode args = mapper.readTree("{\"x\":2,\"y\":3}");
+        TaskMessage message = new TaskMessage("id-1", "add", args, "default", 4,
+                Instant.parse("2026-11-26T10:00:00.123Z"), "corr-1");
+        assertEquals(message, roundTrip(message, TaskMessage.class));
+    }
+
+    @Test
+    void timesAreIsoText() throws Exception {
+        TaskMessage message = new TaskMessage("id", "add", null, "default", 0,
+                Instant.parse("2026-11-26T10:00:00Z"), null);
+        JsonNode json = mapper.valueToTree(message);
+        assertEquals("2026-11-26T10:00:00Z", json.get("createdAt").asText());
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoContractsCanGrow() throws Exception {
+        TaskError error = mapper.readValue("{\"type\":\"X\",\"message\":\"m\",\"extra\":1}", TaskError.class);
+        assertEquals(new TaskError("X", "m"), error);
+    }
+
+    @Test
+    void heartbeatRoundTrips() throws Exception {
+        WorkerHeartbeat heartbeat = new WorkerHeartbeat("w-1", List.of("default"),
+                List.of(new TaskTypeInfo("add", Workload.CPU,
+                        List.of(new ArgSpec("x", ArgType.INTEGER, true), new ArgSpec("y", ArgType.INTEGER, true)))),
+                500, 2, 3, Instant.parse("2026-11-26T09:00:00Z"), Instant.parse("2026-11-26T10:00:00Z"));
+        assertEquals(heartbeat, roundTrip(heartbeat, WorkerHeartbeat.class));
+    }
+
+    @Test
+    void taskEventRoundTrips() throws Exception {
+        TaskEvent event = new TaskEvent("id", "add", TaskStatus.SUCCESS, 1, "w-1",
+                mapper.readTree("5"), null, Instant.parse("2026-11-26T10:00:00Z"));
+        assertEquals(event, roundTrip(event, TaskEvent.class));
+    }
+
+    @Test
+    void finalStatesAreTheThreeEndings() {
+        EnumSet<TaskStatus> finals = EnumSet.noneOf(TaskStatus.class);
+        for (TaskStatus status : TaskStatus.values()) {
+            if (status.isFinal()) {
+                finals.add(status);
+            }
+        }
+        assertEquals(EnumSet.of(TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.REVOKED), finals);
+        assertFalse(TaskStatus.RETRY.isFinal());
+    }
+
+    @Test
+    void namesAreDerivedInOnePlace() {
+        assertEquals("hotpot.tasks.default", Amqp.queueName(Amqp.DEFAULT_QUEUE));
+        assertEquals("hotpot:task:abc", RedisKeys.task("abc"));
+        assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
+        assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
+    }
+}

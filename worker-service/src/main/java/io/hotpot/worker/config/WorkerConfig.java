@@ -1,0 +1,54 @@
+package io.hotpot.worker.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** worker-service's own settings, under {@code hotpot.}. */
+@ConfigMapping(prefix = "hotpot")
+public interface WorkerConfig {
+
+    Worker worker();
+
+    Tasks tasks();
+
+    interface Worker {
+        /** This replica's id in records and heartbeats; host name and process id when absent. */
+        Optional<String> id();
+
+        /**
+         * Tasks this replica runs at once, and its RabbitMQ prefetch. I/O-bound handlers each get a
+         * virtual thread, so this can be high.
+         */
+        @WithDefault("500")
+        int concurrency();
+
+        /** Threads for CPU-bound handlers; the number of cores when absent. */
+        Optional<Integer> cpuThreads();
+
+        /** Logical queues this replica consumes. */
+        @WithDefault("default")
+        List<String> queues();
+
+        /** How often the heartbeat is written. */
+        @WithDefault("2s")
+        Duration heartbeatInterval();
+
+        /** How long a heartbeat stays in Redis; a worker silent this long is gone. */
+        @WithDefault("10s")
+        Duration heartbeatTtl();
+
+        /** On shutdown, how long running tasks may take to finish after consuming stops. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
+    }
+
+    interface Tasks {
+        /** How long a task record (and its result) is kept after it was last written. */
+        @WithDefault("24h")
+        Duration resultTtl();
+    }
+}
