@@ -11,6 +11,7 @@
 #   4. the chart refuses each values file in bad/ with the message its first
 #      line expects ("# expect: ...")
 #   5. k8s/manifests/ matches a fresh k8s/render.sh (no drift)
+#   6. each service's Dockerfile.jvm/.native runs as uid 185 and exposes the chart's port
 # One line per check; the last line is "N passed, M failed"; exit 1 if M > 0.
 set -euo pipefail
 
@@ -92,6 +93,22 @@ if "$HOTPOT_ROOT/k8s/render.sh" "$work/k8s" >"$work/render.log" 2>&1; then
 else
     fail "k8s/render.sh" "$work/render.log"
 fi
+
+# Dockerfiles cannot be built here (no container engine): check what the
+# chart relies on, i.e. both exist, run as uid 185 and expose the chart's port.
+for component in api chat worker scheduler; do
+    port="$(sed -n "/^$component:/,/^[a-z]/s/^  port: *//p" "$chart/values.yaml")"
+    for kind in jvm native; do
+        file="$component-service/src/main/docker/Dockerfile.$kind"
+        path="$HOTPOT_ROOT/$file"
+        if [ -f "$path" ] && grep -q '^USER 185$' "$path" && grep -q "^EXPOSE $port\$" "$path" \
+                && grep -q '^WORKDIR /deployments$' "$path"; then
+            pass "$file (USER 185, EXPOSE $port, WORKDIR /deployments)"
+        else
+            fail "$file missing, or not USER 185 / EXPOSE $port / WORKDIR /deployments"
+        fi
+    done
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
