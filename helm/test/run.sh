@@ -4,6 +4,7 @@
 #   helm/test/run.sh
 #
 # Installs helm and the node packages into .hotpot/tools/ when missing, then:
+#   0. every value in values.yaml has a "# --" comment (values-docs.mjs)
 #   1. helm lint --strict with every helm/hotpot/ci/*-values.yaml
 #   2. helm template with each, and every rendered object validated against the
 #      Kubernetes schemas, unknown fields included (validate.mjs)
@@ -34,6 +35,12 @@ fail() {
 
 # The first line of a negative test file: "# expect: <text the error must contain>".
 expected() { sed -n '1s/^# expect: //p' "$1"; }
+
+if node "$here/values-docs.mjs" "$chart/values.yaml" >"$work/docs.log" 2>&1; then
+    pass "every value in values.yaml has a # -- comment"
+else
+    fail "values.yaml has values without a # -- comment" "$work/docs.log"
+fi
 
 for values in "$chart"/ci/*-values.yaml; do
     name="$(basename "$values" -values.yaml)"
