@@ -29,10 +29,12 @@ spec:
       secretName: {{ $i.tls.secretName | default (printf "%s-tls" (include "hotpot.fullname" $root)) }}
   {{- end }}
   rules:
-    - {{- with $i.host }}
-      host: {{ . | quote }}
-      {{- end }}
+    {{- if $i.host }}
+    - host: {{ $i.host | quote }}
       http:
+    {{- else }}
+    - http:
+    {{- end }}
         paths:
           - path: {{ .path }}
             pathType: Prefix
