@@ -7,13 +7,15 @@ HOTPOT_TOOLS="$HOTPOT_ROOT/.hotpot/tools"
 
 hotpot_tools() {
     local node_dir="$HOTPOT_TOOLS/node" layer_dir="$HOTPOT_TOOLS/layer"
-    local pkg="$HOTPOT_ROOT/helm/test/package.json"
+    local src="$HOTPOT_ROOT/helm/test"
     mkdir -p "$node_dir"
-    # Reinstall when helm/test/package.json changes.
-    if ! cmp -s "$pkg" "$node_dir/package.json" || [ ! -d "$node_dir/node_modules/kubernetes-models" ]; then
+    # Reinstall when helm/test/package.json or its lock file changes.
+    if ! cmp -s "$src/package.json" "$node_dir/package.json" \
+            || ! cmp -s "$src/package-lock.json" "$node_dir/package-lock.json" \
+            || [ ! -d "$node_dir/node_modules/kubernetes-models" ]; then
         echo "installing node packages into $node_dir" >&2
-        cp "$pkg" "$node_dir/package.json"
-        (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error >&2)
+        cp "$src/package.json" "$src/package-lock.json" "$node_dir/"
+        (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
         rm -rf "$layer_dir"
     fi
     if [ ! -x "$layer_dir/helm/helm" ]; then
