@@ -34,7 +34,6 @@ public class BodySizeLimit {
             if (length != null && parse(length) > maxBytes) {
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, ProblemBody.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
                         .end(body);
             } else {
                 ctx.next();

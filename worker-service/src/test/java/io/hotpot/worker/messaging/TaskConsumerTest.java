@@ -1,0 +1,171 @@
+package io.hotpot.worker.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+import io.hotpot.common.Amqp;
+import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskMessage;
+import io.hotpot.common.WorkerHeartbeat;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The worker against the real RabbitMQ and Redis: tasks are published as api-service publishes
+ * them, on the test's own queue, and the records the worker writes are read back from Redis.
+ */
+@QuarkusTest
+class TaskConsumerTest {
+    private static final String QUEUE = "worker-test";
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ObjectMapper mapper;
+
+    private Connection amqp;
+    private Channel channel;
+
+    @BeforeEach
+    void connect() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        amqp = factory.newConnection("worker-service test");
+        channel = amqp.createChannel();
+        channel.confirmSelect();
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.consumerCount(Amqp.queueName(QUEUE)) > 0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        amqp.close();
+    }
+
+    private String publish(String type, String argsJson, boolean redelivered) throws Exception {
+        String id = UUID.randomUUID().toString();
+        JsonNode args = mapper.readTree(argsJson);
+        byte[] body = mapper.writeValueAsBytes(new TaskMessage(id, type, args, QUEUE, 0, Instant.now(), "corr-" + id));
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
+                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(), body);
+        channel.waitForConfirmsOrDie(5000);
+        return id;
+    }
+
+    private Map<String, String> record(String id) {
+        return redis.hash(String.class).hgetall(RedisKeys.task(id));
+    }
+
+    private Map<String, String> awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(record(id).get("status")));
+        return record(id);
+    }
+
+    @Test
+    void addRunsAndItsOutcomeIsRecorded() throws Exception {
+        String id = publish("add", "{\"x\":2,\"y\":3}", false);
+        Map<String, String> record = awaitStatus(id, "SUCCESS");
+        assertEquals("5", record.get("result"));
+        assertEquals("1", record.get("attempts"));
+        assertEquals("worker-test-1", record.get("worker"));
+        assertEquals("corr-" + id, record.get("correlationId"));
+        Instant created = Instant.parse(record.get("createdAt"));
+        Instant started = Instant.parse(record.get("startedAt"));
+        Instant finished = Instant.parse(record.get("finishedAt"));
+        assertTrue(!started.isBefore(created) && !finished.isBefore(started), record.toString());
+        assertTrue(redis.key().ttl(RedisKeys.task(id)) > 0, "records expire");
+    }
+
+    @Test
+    void aThrowingHandlerFailsTheTaskAndTheWorkerGoesOn() throws Exception {
+        String failing = publish("add", "{\"x\":9223372036854775807,\"y\":1}", false);
+        Map<String, String> record = awaitStatus(failing, "FAILURE");
+        JsonNode error = mapper.readTree(record.get("error"));
+        assertEquals("java.lang.ArithmeticException", error.get("type").asText());
+        assertEquals("long overflow", error.get("message").asText());
+
+        String next = publish("add", "{\"x\":40,\"y\":2}", false);
+        assertEquals("42", awaitStatus(next, "SUCCESS").get("result"));
+    }
+
+    @Test
+    void anUnknownTypeFailsWithAClearError() throws Exception {
+        String id = publish("no-such-type", "{}", false);
+        JsonNode error = mapper.readTree(awaitStatus(id, "FAILURE").get("error"));
+        assertTrue(error.get("message").asText().contains("no handler for the task type 'no-such-type'"), error.toString());
+    }
+
+    @Test
+    void anUndecodableMessageIsRejectedAndTheWorkerGoesOn() throws Exception {
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+                "not json".getBytes());
+        channel.waitForConfirmsOrDie(5000);
+        String id = publish("add", "{\"x\":1,\"y\":1}", false);
+        assertEquals("2", awaitStatus(id, "SUCCESS").get("result"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(Amqp.queueName(QUEUE)) == 0);
+    }
+
+    @Test
+    void aFinishedTaskDeliveredAgainDoesNotRunAgain() throws Exception {
+        String id = publish("add", "{\"x\":1,\"y\":2}", false);
+        awaitStatus(id, "SUCCESS");
+        String finishedAt = record(id).get("finishedAt");
+        // The same message again, as RabbitMQ redelivers it when an ack was lost.
+        byte[] body = mapper.writeValueAsBytes(new TaskMessage(id, "add", mapper.readTree("{\"x\":1,\"y\":2}"), QUEUE, 0,
+                Instant.now(), null));
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
+        channel.waitForConfirmsOrDie(5000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(Amqp.queueName(QUEUE)) == 0);
+        String marker = publish("add", "{\"x\":0,\"y\":0}", false);
+        awaitStatus(marker, "SUCCESS");
+        assertEquals("1", record(id).get("attempts"));
+        assertEquals(finishedAt, record(id).get("finishedAt"));
+    }
+
+    @Test
+    void hundredsOfSleepsRunAtOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(publish("sleep", "{\"seconds\":3}", false));
+        }
+        // All 300 are STARTED at the same moment: each holds a virtual thread, none waits for another.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> ids.stream()
+                .filter(id -> "STARTED".equals(redis.hash(String.class).hget(RedisKeys.task(id), "status"))).count() == 300);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream()
+                .allMatch(id -> "SUCCESS".equals(redis.hash(String.class).hget(RedisKeys.task(id), "status"))));
+    }
+
+    @Test
+    void theHeartbeatAdvertisesTypesAndArguments() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.value(String.class).get(RedisKeys.worker("worker-test-1")) != null);
+        WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker("worker-test-1")),
+                WorkerHeartbeat.class);
+        assertEquals(List.of(QUEUE), heartbeat.queues());
+        assertEquals(List.of("add", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
+        assertEquals("IO", heartbeat.types().get(1).workload().name());
+        assertEquals(500, heartbeat.concurrency());
+        assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, "worker-test-1"));
+        assertTrue(redis.key().pttl(RedisKeys.worker("worker-test-1")) > 0, "the heartbeat expires");
+    }
+}
