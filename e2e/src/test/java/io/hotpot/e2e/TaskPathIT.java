@@ -48,6 +48,13 @@ class TaskPathIT {
         if (suite != null) {
             suite.close();
         }
+        // The run's own queue goes with the run.
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (com.rabbitmq.client.Connection connection = factory.newConnection();
+                com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.queueDelete(io.hotpot.common.Amqp.queueName(queue));
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {

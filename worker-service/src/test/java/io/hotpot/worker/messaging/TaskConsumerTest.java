@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class TaskConsumerTest {
-    private static final String QUEUE = "worker-test";
+    private static final String QUEUE = System.getProperty("hotpot.test.queue", "worker-test");
 
     @Inject
     RedisDataSource redis;
@@ -61,6 +62,15 @@ class TaskConsumerTest {
     @AfterEach
     void close() throws Exception {
         amqp.close();
+    }
+
+    @AfterAll
+    static void deleteTheRunsQueue() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection(); Channel ch = connection.createChannel()) {
+            ch.queueDelete(Amqp.queueName(QUEUE));
+        }
     }
 
     private String publish(String type, String argsJson, boolean redelivered) throws Exception {
@@ -88,7 +98,7 @@ class TaskConsumerTest {
         Map<String, String> record = awaitStatus(id, "SUCCESS");
         assertEquals("5", record.get("result"));
         assertEquals("1", record.get("attempts"));
-        assertEquals("worker-test-1", record.get("worker"));
+        assertEquals(QUEUE, record.get("worker"));
         assertEquals("corr-" + id, record.get("correlationId"));
         Instant created = Instant.parse(record.get("createdAt"));
         Instant started = Instant.parse(record.get("startedAt"));
@@ -158,14 +168,14 @@ class TaskConsumerTest {
 
     @Test
     void theHeartbeatAdvertisesTypesAndArguments() throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.value(String.class).get(RedisKeys.worker("worker-test-1")) != null);
-        WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker("worker-test-1")),
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.value(String.class).get(RedisKeys.worker(QUEUE)) != null);
+        WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker(QUEUE)),
                 WorkerHeartbeat.class);
         assertEquals(List.of(QUEUE), heartbeat.queues());
         assertEquals(List.of("add", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
         assertEquals("IO", heartbeat.types().get(1).workload().name());
         assertEquals(500, heartbeat.concurrency());
-        assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, "worker-test-1"));
-        assertTrue(redis.key().pttl(RedisKeys.worker("worker-test-1")) > 0, "the heartbeat expires");
+        assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
+        assertTrue(redis.key().pttl(RedisKeys.worker(QUEUE)) > 0, "the heartbeat expires");
     }
 }
