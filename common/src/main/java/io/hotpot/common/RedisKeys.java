@@ -9,6 +9,13 @@ public final class RedisKeys {
     public static final String PREFIX = "hotpot:";
     /** Sorted set of live worker ids, scored by their last heartbeat (epoch millis). */
     public static final String WORKERS = PREFIX + "workers";
+    /**
+     * Sorted set of ids of tasks waiting for a time (countdown, eta, retry back-off), scored by
+     * when they are due (epoch millis). The scheduler's leader publishes them when due.
+     */
+    public static final String DUE = PREFIX + "due";
+    /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
+    public static final String DUE_MESSAGES = PREFIX + "due:messages";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
