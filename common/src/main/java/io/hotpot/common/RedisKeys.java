@@ -19,6 +19,14 @@ public final class RedisKeys {
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
+    /**
+     * Sorted set of rooms that have members somewhere, scored by when that presence expires
+     * (epoch millis); readers ignore scores in the past (see docs/decisions/0010-chat-redis-layout.md).
+     */
+    public static final String CHAT_ROOMS = PREFIX + "chat:rooms";
+    /** Pub/sub channel carrying {@link ChatPresence} events (join, leave) between chat-service replicas. */
+    public static final String CHAT_PRESENCE_CHANNEL = PREFIX + "events:chat-presence";
+
     private RedisKeys() {
     }
 
@@ -30,5 +38,21 @@ public final class RedisKeys {
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */
     public static String worker(String workerId) {
         return PREFIX + "worker:" + workerId;
+    }
+
+    /**
+     * Stream of one chat room's messages (fields in {@link ChatMessage}), capped to the history
+     * size; its entry ids are the message ids clients use for history and recovery.
+     */
+    public static String chatRoom(String room) {
+        return PREFIX + "chat:room:" + room;
+    }
+
+    /**
+     * Sorted set of one room's members, as {@code connectionId|user}, scored by when that
+     * membership expires (epoch millis) unless its replica refreshes it.
+     */
+    public static String chatMembers(String room) {
+        return PREFIX + "chat:members:" + room;
     }
 }

@@ -77,4 +77,22 @@ class ContractsTest {
         assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
     }
+
+    @Test
+    void chatMessageAndPresenceRoundTrip() throws Exception {
+        ChatMessage message = new ChatMessage("1764168000000-0", "lobby", "alice", "hi",
+                Instant.parse("2026-11-26T10:00:00Z"));
+        assertEquals(message, roundTrip(message, ChatMessage.class));
+        ChatPresence presence = new ChatPresence("lobby", ChatPresence.JOIN, "alice", Instant.parse("2026-11-26T10:00:00Z"));
+        assertEquals(presence, roundTrip(presence, ChatPresence.class));
+    }
+
+    @Test
+    void roomNamesAreShortAndPlain() {
+        assertTrue(ChatProtocol.ROOM_NAME.matcher("lobby_1.a-b").matches());
+        assertFalse(ChatProtocol.ROOM_NAME.matcher("a b").matches());
+        assertFalse(ChatProtocol.ROOM_NAME.matcher("a".repeat(65)).matches());
+        assertFalse(ChatProtocol.ROOM_NAME.matcher("").matches());
+        assertEquals("hotpot:chat:room:lobby", RedisKeys.chatRoom("lobby"));
+    }
 }

@@ -1,0 +1,42 @@
+package io.hotpot.common;
+
+import java.util.regex.Pattern;
+
+/**
+ * The chat WebSocket protocol's fixed parts: room names, frame types and close codes. A frame
+ * from the server is a JSON object with a {@code type}; chat messages also carry
+ * {@code message}, so a page written for the Django Channels tutorial works unchanged.
+ */
+public final class ChatProtocol {
+    /** Room names: letters, digits, {@code _ - .}, 1 to 64 characters. */
+    public static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** A chat message ({@link ChatMessage} fields). */
+    public static final String TYPE_MESSAGE = "message";
+    /** After the history or the recovered messages: {@code count}, {@code lastId}, {@code recovered}. */
+    public static final String TYPE_HISTORY = "history";
+    /** A member joined or left ({@link ChatPresence} fields). */
+    public static final String TYPE_PRESENCE = "presence";
+    /** A refused frame or connection: {@code code} (stable, machine-readable) and {@code error} (for people). */
+    public static final String TYPE_ERROR = "error";
+    /** The replica is shutting down: reconnect with {@code lastId} (the last message id sent to this client). */
+    public static final String TYPE_RECONNECT = "reconnect";
+    /** A task event on {@code /ws/tasks}: the current record first, then {@link TaskEvent}s. */
+    public static final String TYPE_TASK = "task";
+
+    /** Close code: bad or expired token, forbidden room, bad room name or origin (RFC 6455 policy violation). */
+    public static final int CLOSE_POLICY = 1008;
+    /** Close code: a frame far beyond the message size limit (RFC 6455 message too big). */
+    public static final int CLOSE_TOO_BIG = 1009;
+    /** Close code: the replica is going away (draining); reconnect with the last id. */
+    public static final int CLOSE_GOING_AWAY = 1001;
+    /** Close code: this replica has reached its connection limit; try again (RFC 6455 try again later). */
+    public static final int CLOSE_TRY_AGAIN = 1013;
+    /** Close code: the client read too slowly and its send queue passed the bound. */
+    public static final int CLOSE_SLOW_CONSUMER = 4008;
+    /** Close code: nothing heard from the client (not even a pong) for the idle timeout. */
+    public static final int CLOSE_IDLE = 4000;
+
+    private ChatProtocol() {
+    }
+}
