@@ -15,6 +15,32 @@ public interface ApiConfig {
     /** How the API sees workers. */
     Workers workers();
 
+    /** Chat tokens ({@code POST /api/tokens}) and rooms ({@code /api/rooms}). */
+    Tokens tokens();
+
+    /** How the API reads chat rooms. */
+    Rooms rooms();
+
+    interface Tokens {
+        /** How long an issued token is valid. */
+        @WithDefault("1h")
+        Duration ttl();
+
+        /** The issuer written into tokens; chat-service checks it ({@code mp.jwt.verify.issuer}). */
+        @WithDefault("hotpot")
+        String issuer();
+    }
+
+    interface Rooms {
+        /** Messages {@code GET /api/rooms/{room}/messages} returns unless {@code limit} says otherwise. */
+        @WithDefault("50")
+        int defaultLimit();
+
+        /** Most messages one request may ask for (chat-service keeps at most hotpot.chat.history-cap per room). */
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
