@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The four packaged services, each started as its own process ({@code java -jar
  * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis.
+ * Extra replicas of a service can be started under names of their own ({@link #startReplica}).
  * Logs go to {@code e2e/target/e2e-logs/}.
  */
 final class Suite implements AutoCloseable {
@@ -27,42 +28,87 @@ final class Suite implements AutoCloseable {
     private final Path logs = root.resolve("e2e/target/e2e-logs");
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> byName = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Starts every service with the given extra system properties per service, and waits until all are ready. */
     Suite start(Map<String, List<String>> extraProperties) throws Exception {
-        Files.createDirectories(logs);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String service : SERVICES) {
-            int port = freePort();
-            ports.put(service, port);
-            Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
-            }
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=127.0.0.1"));
-            command.addAll(extraProperties.getOrDefault(service, List.of()));
-            command.addAll(List.of("-jar", jar.toString()));
-            processes.add(new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(service + ".log").toFile())
-                    .start());
+            launch(service, service, extraProperties.getOrDefault(service, List.of()));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         for (String service : SERVICES) {
-            while (!ready(service)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(service + " did not become ready; see " + logs.resolve(service + ".log"));
-                }
-                Thread.sleep(200);
-            }
+            awaitReady(service);
         }
         return this;
     }
 
+    /**
+     * Starts one more replica of a service under its own name (its port and log file go by that
+     * name, for {@link #uri}), with extra system properties, and waits until it is ready.
+     */
+    Suite startReplica(String service, String name, List<String> extraProperties) throws Exception {
+        launch(service, name, extraProperties);
+        awaitReady(name);
+        return this;
+    }
+
+    /** Stops a replica as Kubernetes does (SIGTERM) and waits until it has exited; its exit code. */
+    int stop(String name) throws InterruptedException {
+        Process process = byName.remove(name);
+        process.destroy();
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return process.exitValue();
+    }
+
+    private void launch(String service, String name, List<String> extraProperties) throws IOException {
+        Files.createDirectories(logs);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int port = freePort();
+        ports.put(name, port);
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
+        }
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(extraProperties);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile())
+                .start();
+        processes.add(process);
+        byName.put(name, process);
+    }
+
+    private void awaitReady(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!ready(name)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not become ready; see " + logs.resolve(name + ".log"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** A file of the e2e test resources, as an absolute path (for keys passed as system properties). */
+    static String resource(String name) {
+        try {
+            return Path.of(Suite.class.getResource("/" + name).toURI()).toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " is not among the test resources", e);
+        }
+    }
+
     URI uri(String service, String path) {
         return URI.create("http://127.0.0.1:" + ports.get(service) + path);
+    }
+
+    /** A WebSocket address on a service or replica. */
+    URI ws(String service, String path) {
+        return URI.create("ws://127.0.0.1:" + ports.get(service) + path);
     }
 
     HttpClient http() {
@@ -90,7 +136,7 @@ final class Suite implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        processes.forEach(Process::destroy);
+        processes.stream().filter(Process::isAlive).forEach(Process::destroy);
         for (Process process : processes) {
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -37,6 +37,7 @@ import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.CloseReason;
@@ -238,9 +239,21 @@ public class ChatService {
 
     /**
      * Draining (SIGTERM, rolling update): tells each member to reconnect with the id of the last
-     * message it was sent, then closes it with 1001, before the HTTP server goes.
+     * message it was sent, then closes it with 1001. Runs at the start of the shutdown delay
+     * ({@code quarkus.shutdown.delay}), while the HTTP server still serves.
      */
-    void drain(@Observes @Priority(1) ShutdownEvent event) {
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        drain();
+    }
+
+    void drainIfNotYet(@Observes @Priority(1) ShutdownEvent event) {
+        drain();
+    }
+
+    private synchronized void drain() {
+        if (draining) {
+            return;
+        }
         draining = true;
         housekeeping.shutdownNow();
         List<Member> all = List.copyOf(members.values());

@@ -1,0 +1,48 @@
+package io.hotpot.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Just enough of the Redis protocol for tests to delete what they created (127.0.0.1:6379, no password). */
+final class RedisCli implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final BufferedReader in;
+
+    RedisCli() throws IOException {
+        socket = new Socket("127.0.0.1", 6379);
+        out = socket.getOutputStream();
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Sends one command and returns its (single-line) reply. */
+    String command(String... args) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        }
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return in.readLine();
+    }
+
+    void del(String... keys) throws IOException {
+        String[] args = new String[keys.length + 1];
+        args[0] = "DEL";
+        System.arraycopy(keys, 0, args, 1, keys.length);
+        command(args);
+    }
+
+    void zrem(String key, String member) throws IOException {
+        command("ZREM", key, member);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
