@@ -20,6 +20,8 @@ public final class TaskFields {
     public static final String FINISHED_AT = "finishedAt";
     public static final String WORKER = "worker";
     public static final String CORRELATION_ID = "correlationId";
+    /** The handler's latest {@link TaskProgress}, as JSON; also carried by progress events. */
+    public static final String PROGRESS = "progress";
 
     private TaskFields() {
     }

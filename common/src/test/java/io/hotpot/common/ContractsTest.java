@@ -95,4 +95,10 @@ class ContractsTest {
         assertFalse(ChatProtocol.ROOM_NAME.matcher("").matches());
         assertEquals("hotpot:chat:room:lobby", RedisKeys.chatRoom("lobby"));
     }
+
+    @Test
+    void taskProgressRoundTrips() throws Exception {
+        TaskProgress progress = new TaskProgress(40, "imported 400 of 1000 rows");
+        assertEquals(progress, roundTrip(progress, TaskProgress.class));
+    }
 }

@@ -39,7 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class TaskConsumerTest {
-    private static final String QUEUE = System.getProperty("hotpot.test.queue", "worker-test");
+    private static final String QUEUE = System.getProperty("hotpot-test-queue", "worker-test");
 
     @Inject
     RedisDataSource redis;
