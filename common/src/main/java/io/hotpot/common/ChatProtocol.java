@@ -21,8 +21,12 @@ public final class ChatProtocol {
     public static final String TYPE_ERROR = "error";
     /** The replica is shutting down: reconnect with {@code lastId} (the last message id sent to this client). */
     public static final String TYPE_RECONNECT = "reconnect";
-    /** A task event on {@code /ws/tasks}: the current record first, then {@link TaskEvent}s. */
-    public static final String TYPE_TASK = "task";
+    /** First frame of {@code /ws/tasks/{id}}: the task's current record under {@code record} (as {@code GET /api/tasks/{id}} fields). */
+    public static final String TYPE_TASK_RECORD = "task-record";
+    /** A {@link TaskEvent} under {@code event} (with {@code progress} when a handler reported some). */
+    public static final String TYPE_TASK_EVENT = "task-event";
+    /** First frame of {@code /ws/tasks}: subscribed; events follow. */
+    public static final String TYPE_TASK_SUBSCRIBED = "task-subscribed";
 
     /** Close code: bad or expired token, forbidden room, bad room name or origin (RFC 6455 policy violation). */
     public static final int CLOSE_POLICY = 1008;

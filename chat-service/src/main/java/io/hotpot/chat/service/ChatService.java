@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -93,27 +92,15 @@ public class ChatService {
         }
         Map<String, List<String>> query = new QueryStringDecoder("?" + Optional.ofNullable(connection.handshakeRequest().query()).orElse(""))
                 .parameters();
-        String token = first(query, "token");
-        String header = connection.handshakeRequest().header("Authorization");
-        if (token == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = header.substring(7).trim();
-        }
-        String user;
-        Optional<Set<String>> allowedRooms = Optional.empty();
-        if (token != null) {
-            Optional<TokenVerifier.Caller> caller = tokens.verify(token);
-            if (caller.isEmpty()) {
-                refuseAndRelease(connection, "invalid_token", "the token is invalid or expired; ask POST /api/tokens for a new one");
-                return;
-            }
-            user = caller.get().user();
-            allowedRooms = caller.get().rooms();
-        } else if (config.allowAnonymous()) {
-            user = "anonymous-" + UUID.randomUUID().toString().substring(0, 8);
-        } else {
-            refuseAndRelease(connection, "token_required", "send a token (?token= or Authorization: Bearer)");
+        TokenVerifier.Identified who = tokens.identify(connection.handshakeRequest(), config.allowAnonymous());
+        if (who.caller() == null) {
+            refuseAndRelease(connection, who.error(), "invalid_token".equals(who.error())
+                    ? "the token is invalid or expired; ask POST /api/tokens for a new one"
+                    : "send a token (?token= or Authorization: Bearer)");
             return;
         }
+        String user = who.caller().user();
+        Optional<Set<String>> allowedRooms = who.caller().rooms();
         if (!mayJoin(room, allowedRooms)) {
             refuseAndRelease(connection, "forbidden_room", "your token does not allow the room '" + room + "'");
             return;

@@ -30,6 +30,8 @@ public final class Member {
     private volatile long lastHeardNanos = System.nanoTime();
     /** Guarded by {@code this}: null once caught up. */
     private List<String[]> heldBack = new ArrayList<>();
+    /** Guarded by {@code this}: what waits for the catch-up to finish. */
+    private final List<Runnable> afterCatchUp = new ArrayList<>();
     /** Guarded by {@code this}: the id of the last message sent to the client. */
     private String lastSent = StreamIds.ZERO;
 
@@ -81,6 +83,24 @@ public final class Member {
         }
     }
 
+    /** A frame without a stream id (task events): held back during catch-up, else sent now. */
+    public synchronized void deliverInOrder(String frame) {
+        if (heldBack != null) {
+            heldBack.add(new String[] { null, frame });
+        } else {
+            send(frame);
+        }
+    }
+
+    /** Runs once the catch-up frames are sent (now, if they already are). */
+    public synchronized void afterCatchUp(Runnable action) {
+        if (heldBack == null) {
+            action.run();
+        } else {
+            afterCatchUp.add(action);
+        }
+    }
+
     /**
      * Sends the history (or the recovered messages) read from the stream, whose newest entry
      * was {@code newest} when read, then what was held back meanwhile, and goes live.
@@ -99,8 +119,14 @@ public final class Member {
         List<String[]> held = heldBack;
         heldBack = null;
         for (String[] entry : held) {
-            deliver(entry[0], entry[1]);
+            if (entry[0] == null) {
+                send(entry[1]);
+            } else {
+                deliver(entry[0], entry[1]);
+            }
         }
+        afterCatchUp.forEach(Runnable::run);
+        afterCatchUp.clear();
     }
 
     public synchronized String lastSent() {

@@ -35,6 +35,33 @@ public class TokenVerifier {
     public record Caller(String user, Optional<Set<String>> rooms) {
     }
 
+    /**
+     * Who opened a WebSocket: from {@code ?token=} or {@code Authorization: Bearer}, or an
+     * anonymous user when there is no token and {@code anonymousAllowed}; empty with a reason
+     * (an error code) otherwise.
+     */
+    public Identified identify(io.quarkus.websockets.next.HandshakeRequest request, boolean anonymousAllowed) {
+        java.util.List<String> tokens = new io.netty.handler.codec.http.QueryStringDecoder(
+                "?" + Optional.ofNullable(request.query()).orElse("")).parameters().get("token");
+        String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+        String header = request.header("Authorization");
+        if (token == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = header.substring(7).trim();
+        }
+        if (token != null) {
+            return verify(token).map(caller -> new Identified(caller, null)).orElse(new Identified(null, "invalid_token"));
+        }
+        if (anonymousAllowed) {
+            return new Identified(new Caller("anonymous-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    Optional.empty()), null);
+        }
+        return new Identified(null, "token_required");
+    }
+
+    /** A caller, or the error code saying why there is none. */
+    public record Identified(Caller caller, String error) {
+    }
+
     /** The caller, or empty when the token is invalid, expired or signed by someone else. */
     public Optional<Caller> verify(String token) {
         try {
