@@ -29,7 +29,14 @@ final class Suite implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> byName = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Environment variables every service started afterwards gets (as a Kubernetes Deployment would set them). */
+    Suite withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
 
     /** Starts every service with the given extra system properties per service, and waits until all are ready. */
     Suite start(Map<String, List<String>> extraProperties) throws Exception {
@@ -75,7 +82,9 @@ final class Suite implements AutoCloseable {
                 "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(extraProperties);
         command.addAll(List.of("-jar", jar.toString()));
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile())
                 .start();
