@@ -62,7 +62,10 @@ public class Presence {
 
     /** Extends the memberships of these members (all of this replica's, every refresh period). */
     public void refresh(List<Member> members) {
-        double expires = System.currentTimeMillis() + ttlMillis;
+        long now = System.currentTimeMillis();
+        double expires = now + ttlMillis;
+        // Rooms whose presence lapsed (their last members left or their replica died) leave the index.
+        sets.zremrangebyscore(RedisKeys.CHAT_ROOMS, new ScoreRange<>(Double.NEGATIVE_INFINITY, (double) now));
         Map<String, Map<String, Double>> byRoom = new TreeMap<>();
         for (Member member : members) {
             byRoom.computeIfAbsent(member.room(), r -> new TreeMap<>()).put(entry(member), expires);

@@ -51,6 +51,7 @@ class ChatRulesTest {
 
     @AfterEach
     void deleteRoom() {
+        redis.sortedSet(String.class).zrem(RedisKeys.CHAT_ROOMS, room, "secret-" + room);
         redis.key().del(RedisKeys.chatRoom(room), RedisKeys.chatMembers(room),
                 RedisKeys.chatRoom("secret-" + room), RedisKeys.chatMembers("secret-" + room));
     }
@@ -190,7 +191,7 @@ class ChatRulesTest {
     }
 
     @Test
-    void aSilentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    void theServerPingsAndClosesASilentConnectionAfterTheIdleTimeout() throws Exception {
         // A raw socket that completes the handshake and then never answers the server's pings.
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(20_000);
@@ -203,6 +204,7 @@ class ChatRulesTest {
             InputStream in = socket.getInputStream();
             long start = System.nanoTime();
             int closeCode = -1;
+            int pings = 0;
             // Read frames (unmasked from the server) until the close frame.
             while (closeCode < 0) {
                 int b0 = in.read();
@@ -218,11 +220,15 @@ class ChatRulesTest {
                     len = (in.read() << 8) | in.read();
                 }
                 byte[] payload = in.readNBytes(len);
+                if ((b0 & 0x0f) == 0x9) {
+                    pings++;
+                }
                 if ((b0 & 0x0f) == 0x8) {
                     closeCode = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
                 }
             }
             assertEquals(ChatProtocol.CLOSE_IDLE, closeCode);
+            assertTrue(pings > 0, "the server pinged the silent client before closing it");
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertTrue(seconds >= 3, "closed after " + seconds + " s");
         }

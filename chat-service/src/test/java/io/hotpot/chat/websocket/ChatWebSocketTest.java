@@ -32,6 +32,7 @@ class ChatWebSocketTest {
 
     @AfterEach
     void deleteRoom() {
+        redis.sortedSet(String.class).zrem(RedisKeys.CHAT_ROOMS, room, "secret-" + room);
         redis.key().del(RedisKeys.chatRoom(room), RedisKeys.chatMembers(room));
     }
 

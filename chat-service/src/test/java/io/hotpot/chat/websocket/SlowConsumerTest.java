@@ -29,7 +29,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * A member that stops reading is closed with 4008 once 50 frames wait for it, and the room
+ * A member that stops reading is closed with 4008 once 300 frames wait for it, and the room
  * goes on for the others. (Its own profile: a small send queue and no rate limit, so the test
  * can outrun the socket buffers quickly.)
  */
@@ -39,8 +39,9 @@ class SlowConsumerTest {
     public static class SmallSendQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("hotpot.chat.send-queue-limit", "50", "hotpot.chat.rate-per-second", "100000",
-                    "hotpot.chat.rate-burst", "100000", "hotpot.chat.history-cap", "100");
+            // The idle timeout is long here, so the silent slow client is closed for its queue only.
+            return Map.of("hotpot.chat.send-queue-limit", "300", "hotpot.chat.rate-per-second", "100000",
+                    "hotpot.chat.rate-burst", "100000", "hotpot.chat.history-cap", "100", "hotpot.chat.idle-timeout", "120s");
         }
     }
 
@@ -57,6 +58,7 @@ class SlowConsumerTest {
 
     @AfterEach
     void deleteRoom() {
+        redis.sortedSet(String.class).zrem(RedisKeys.CHAT_ROOMS, room, "secret-" + room);
         redis.key().del(RedisKeys.chatRoom(room), RedisKeys.chatMembers(room));
     }
 
@@ -85,6 +87,7 @@ class SlowConsumerTest {
                     reader.messages(100); // the reader keeps up
                 }
                 assertTrue(slowMemberClosing(), "the slow member was closed after " + sent + " messages");
+                assertEquals(1, chat.localMembers(room).stream().filter(Member::closing).count(), "only the slow member");
                 sender.say("after");
                 reader.next(f -> "after".equals(f.path("message").asText()));
             }
