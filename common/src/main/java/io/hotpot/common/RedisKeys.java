@@ -16,6 +16,13 @@ public final class RedisKeys {
     public static final String DUE = PREFIX + "due";
     /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
     public static final String DUE_MESSAGES = PREFIX + "due:messages";
+    /**
+     * Sorted set of the most recent task ids scored by creation time (epoch millis), capped at
+     * {@link #RECENT_TASKS_CAP}; dashboards list and count tasks from it.
+     */
+    public static final String RECENT_TASKS = PREFIX + "tasks:recent";
+    /** How many ids {@link #RECENT_TASKS} keeps. */
+    public static final int RECENT_TASKS_CAP = 10_000;
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
