@@ -56,6 +56,10 @@
       counts[t.status] = (counts[t.status] || 0) + 1;
       renderCounts();
       if (FINAL.has(t.status) && !wasFinal) finished.push([Date.now(), t.status === 'FAILURE']);
+    } else if (!update.at && FINAL.has(t.status) && !wasFinal && t.finishedAt) {
+      // a task loaded from the list: it counts in the chart where it finished
+      finished.push([Date.parse(t.finishedAt), t.status === 'FAILURE']);
+      finished.sort((a, b) => a[0] - b[0]);
     }
     renderTasks();
     if (selected === t.id) renderDetail(t);
