@@ -161,7 +161,7 @@
         el('td', {}, s.name), el('td', {}, s.task && s.task.type),
         el('td', {}, s.paused ? 'paused' : Hotpot.time(s.nextFireTime)),
         el('td', {}, s.lastTaskStatus || ''),
-        el('td', {}, el('button', { type: 'button', onclick: () => toggle(s) }, s.paused ? 'Resume' : 'Pause')))));
+        el('td', {}, Hotpot.mayAdmin() ? el('button', { type: 'button', class: 'admin-action', onclick: () => toggle(s) }, s.paused ? 'Resume' : 'Pause') : ''))));
     } catch (err) { unavailable('schedules', err); }
   }
 
@@ -177,7 +177,7 @@
       $('dead-letters').tBodies[0].replaceChildren(...letters.map(d => el('tr', {},
         el('td', {}, el('code', {}, String(d.id).slice(0, 8))), el('td', {}, d.type),
         el('td', { class: 'ellipsis' }, d.error ? `${d.error.type || ''} ${d.error.message || d.error}` : d.reason || ''),
-        el('td', {}, el('button', { type: 'button', onclick: () => requeue(d.id) }, 'Re-queue')))));
+        el('td', {}, Hotpot.mayAdmin() ? el('button', { type: 'button', class: 'admin-action', onclick: () => requeue(d.id) }, 'Re-queue') : ''))));
     } catch (err) { unavailable('dead-letters', err); }
   }
 

@@ -42,6 +42,7 @@ const Hotpot = (() => {
     const response = await fetch(path, opts);
     const type = response.headers.get('Content-Type') || '';
     const body = type.includes('json') ? await response.json() : await response.text();
+    if (response.status === 401 && !location.pathname.startsWith('/signin')) signInHint();
     if (!response.ok) {
       const error = new Error(body && body.detail ? body.detail : `${response.status} ${response.statusText}`);
       error.status = response.status;
@@ -49,6 +50,45 @@ const Hotpot = (() => {
       throw error;
     }
     return body;
+  }
+
+  /**
+   * The claims of the token this tab holds, or null. Read for display only (who is signed in,
+   * which buttons to show): the server checks the token on every call.
+   */
+  function claims() {
+    const token = sessionStorage.getItem('hotpot.token');
+    if (!token || token.split('.').length !== 3) return null;
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const padded = part + '='.repeat((4 - part.length % 4) % 4);
+      const json = decodeURIComponent(Array.from(atob(padded), c => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''));
+      const parsed = JSON.parse(json);
+      if (parsed.exp && parsed.exp * 1000 < Date.now()) return null;
+      return parsed;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether to offer admin actions: with a token, only if its groups hold `admin`; without one
+   * (a local run with authentication off) they are offered, and the server refuses them if
+   * authentication is on.
+   */
+  function mayAdmin() {
+    if (!sessionStorage.getItem('hotpot.token')) return true;
+    const c = claims();
+    return !!(c && Array.isArray(c.groups) && c.groups.includes('admin'));
+  }
+
+  /** Once per page: a link to the sign-in page, when the API asked for credentials. */
+  function signInHint() {
+    if (document.getElementById('signin-hint')) return;
+    const bar = document.querySelector('header.bar');
+    if (!bar) return;
+    const next = encodeURIComponent(location.pathname + location.search);
+    bar.append(el('a', { id: 'signin-hint', class: 'pill pill-bad', href: '/signin.html?next=' + next }, 'Sign in to see data'));
   }
 
   function time(value) {
@@ -100,5 +140,5 @@ const Hotpot = (() => {
     };
   }
 
-  return { wsUrl, el, api, time, connection, reconnecting };
+  return { wsUrl, el, api, claims, mayAdmin, time, connection, reconnecting };
 })();

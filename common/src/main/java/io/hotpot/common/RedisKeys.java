@@ -34,6 +34,14 @@ public final class RedisKeys {
         return PREFIX + "task:" + id;
     }
 
+    /**
+     * Hash holding one rate-limit token bucket ({@code tokens}, {@code at}) of one credential for
+     * one limited action ({@code tasks}, {@code tokens}); expires once the bucket would be full again.
+     */
+    public static String rateLimit(String action, String credential) {
+        return PREFIX + "ratelimit:" + action + ":" + credential;
+    }
+
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */
     public static String worker(String workerId) {
         return PREFIX + "worker:" + workerId;
