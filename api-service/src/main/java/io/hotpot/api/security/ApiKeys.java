@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -28,8 +29,13 @@ public class ApiKeys {
 
     private final List<Entry> entries;
 
+    @Inject
     public ApiKeys(ApiConfig config) {
-        this.entries = parse(config.auth().apiKeys().orElse(List.of()));
+        this(parse(config.auth().apiKeys().orElse(List.of())));
+    }
+
+    ApiKeys(List<Entry> entries) {
+        this.entries = entries;
         LOG.infof("HOTPOT-API-100 %d API key(s) configured: %s", entries.size(),
                 entries.stream().map(Entry::name).toList());
     }

@@ -34,6 +34,8 @@ public class AuthOnProfile implements QuarkusTestProfile {
 
     /** Tasks bucket: 3 at once, then one every 100 s; what the rate-limit test exhausts. */
     static final int TASKS_BURST = 3;
+    /** Tokens bucket: 5 at once, then one every 100 s. */
+    static final int TOKENS_BURST = 5;
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -43,6 +45,8 @@ public class AuthOnProfile implements QuarkusTestProfile {
                     .append(':').append(key.roles);
         }
         return Map.of("hotpot.auth.enabled", "true",
+                "hotpot.auth.rate-limit.tokens.rate", "0.01",
+                "hotpot.auth.rate-limit.tokens.burst", Integer.toString(TOKENS_BURST),
                 "hotpot.auth.api-keys", keys.toString(),
                 "hotpot.auth.rate-limit.enabled", "true",
                 "hotpot.auth.rate-limit.tasks.rate", "0.01",
@@ -51,7 +55,11 @@ public class AuthOnProfile implements QuarkusTestProfile {
 
     /** Every rate-limit bucket this run may have made, to delete after. */
     static Set<String> bucketCredentials() {
-        return java.util.Arrays.stream(TestKey.values()).map(k -> "key:" + k.name)
-                .collect(java.util.stream.Collectors.toSet());
+        Set<String> credentials = new java.util.HashSet<>();
+        for (TestKey key : TestKey.values()) {
+            credentials.add("key:" + key.name);
+        }
+        credentials.add("token:alice-" + RUN);
+        return credentials;
     }
 }
