@@ -9,6 +9,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.hotpot.api.config.ApiConfig;
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
@@ -18,6 +19,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * ({@code mp.jwt.verify.publickey}, {@code mp.jwt.verify.issuer}, expiry; roles from
  * {@code groups}); anything else is looked up as an API key. Neither is ever logged.
  */
+@Startup // so bad key entries stop the start, and the warning of auth off comes at once
 @ApplicationScoped
 public class Authenticator {
     private static final Logger LOG = Logger.getLogger(Authenticator.class);
