@@ -10,7 +10,7 @@ base = os.environ["HOTPOT_API_URL"].rstrip("/")
 timeout = int(os.environ.get("HOTPOT_TEST_TIMEOUT", "120"))
 headers = {"Content-Type": "application/json", "Accept": "application/json"}
 if os.environ.get("HOTPOT_TEST_API_KEY"):
-    headers[os.environ.get("HOTPOT_TEST_API_KEY_HEADER", "X-API-Key")] = os.environ["HOTPOT_TEST_API_KEY"]
+    headers["Authorization"] = "Bearer " + os.environ["HOTPOT_TEST_API_KEY"]
 
 
 def call(method, path, body=None):

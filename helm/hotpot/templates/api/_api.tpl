@@ -4,6 +4,22 @@
 {{ include "hotpot.env.jwtVerify" . }}
 {{ include "hotpot.secretEnv" (dict "root" . "name" "SMALLRYE_JWT_SIGN_KEY" "key" "jwt-private-key" "optional" (not .Values.auth.enabled)) }}
 {{ include "hotpot.secretEnv" (dict "root" . "name" "HOTPOT_AUTH_API_KEYS" "key" "api-keys" "optional" true) }}
+{{- with .Values.auth.rateLimit }}
+- name: HOTPOT_AUTH_RATE_LIMIT_ENABLED
+  value: {{ .enabled | quote }}
+- name: HOTPOT_AUTH_RATE_LIMIT_TASKS_RATE
+  value: {{ .tasks.rate | quote }}
+- name: HOTPOT_AUTH_RATE_LIMIT_TASKS_BURST
+  value: {{ .tasks.burst | quote }}
+- name: HOTPOT_AUTH_RATE_LIMIT_TOKENS_RATE
+  value: {{ .tokens.rate | quote }}
+- name: HOTPOT_AUTH_RATE_LIMIT_TOKENS_BURST
+  value: {{ .tokens.burst | quote }}
+{{- end }}
+{{- with .Values.auth.corsOrigins }}
+- name: QUARKUS_HTTP_CORS_ORIGINS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- end -}}
 
 {{- define "hotpot.api.terminationGrace" -}}30{{- end -}}

@@ -16,6 +16,13 @@ public final class RedisKeys {
     public static final String DUE = PREFIX + "due";
     /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
     public static final String DUE_MESSAGES = PREFIX + "due:messages";
+    /**
+     * Sorted set of the most recent task ids scored by creation time (epoch millis), capped at
+     * {@link #RECENT_TASKS_CAP}; dashboards list and count tasks from it.
+     */
+    public static final String RECENT_TASKS = PREFIX + "tasks:recent";
+    /** How many ids {@link #RECENT_TASKS} keeps. */
+    public static final int RECENT_TASKS_CAP = 10_000;
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
@@ -33,6 +40,14 @@ public final class RedisKeys {
     /** Hash holding one task's record ({@link TaskFields}). */
     public static String task(String id) {
         return PREFIX + "task:" + id;
+    }
+
+    /**
+     * Hash holding one rate-limit token bucket ({@code tokens}, {@code at}) of one credential for
+     * one limited action ({@code tasks}, {@code tokens}); expires once the bucket would be full again.
+     */
+    public static String rateLimit(String action, String credential) {
+        return PREFIX + "ratelimit:" + action + ":" + credential;
     }
 
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */

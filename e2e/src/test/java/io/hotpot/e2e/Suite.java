@@ -78,8 +78,10 @@ final class Suite implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
         }
+        // Authentication off, as in ./hotpot up without HOTPOT_AUTH=on: the packaged services run
+        // the prod profile, which has it on; api-service's own tests cover it.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1"));
+                "-Dquarkus.http.host=127.0.0.1", "-Dhotpot.auth.enabled=false"));
         command.addAll(extraProperties);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);

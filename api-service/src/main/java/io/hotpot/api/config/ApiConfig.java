@@ -1,6 +1,8 @@
 package io.hotpot.api.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -41,6 +43,9 @@ public interface ApiConfig {
         int maxLimit();
     }
 
+    /** Who may call the REST API (see io.hotpot.api.security.EndpointPolicy for what each role may do). */
+    Auth auth();
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
@@ -63,5 +68,47 @@ public interface ApiConfig {
         /** How long the API reuses its view of the live workers before asking Redis again. */
         @WithDefault("1s")
         Duration cacheFor();
+    }
+
+    interface Auth {
+        /**
+         * Whether the REST API asks for credentials ({@code HOTPOT_AUTH_ENABLED}). Off, every caller
+         * may do everything: for a local run on loopback only.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The API keys ({@code HOTPOT_AUTH_API_KEYS}): comma-separated entries
+         * {@code name:sha256hex:role+role}, roles among {@code submit}, {@code read}, {@code admin}.
+         * Only the SHA-256 of a key is configured, never the key; several entries may be valid at
+         * once, so a key is rotated by adding the new one before removing the old. No default.
+         */
+        Optional<List<String>> apiKeys();
+
+        /** Token buckets per credential on task submission and token issuing. */
+        RateLimit rateLimit();
+    }
+
+    interface RateLimit {
+        /** Whether the buckets are enforced (the Helm chart turns them on). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** {@code POST /api/tasks}. */
+        Bucket tasks();
+
+        /** {@code POST /api/tokens} (slower than tasks in application.properties: a key is worth guessing). */
+        Bucket tokens();
+    }
+
+    interface Bucket {
+        /** Requests per second a credential may keep up. */
+        @WithDefault("10")
+        double rate();
+
+        /** Requests a credential may make at once after being idle. */
+        @WithDefault("20")
+        int burst();
     }
 }

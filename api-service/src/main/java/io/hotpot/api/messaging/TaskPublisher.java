@@ -78,6 +78,12 @@ public class TaskPublisher {
         }
     }
 
+    /** The open connection to RabbitMQ, if there is one, for others that need a channel of their own. */
+    public java.util.Optional<Connection> connection() {
+        Connection current = connection;
+        return current != null && current.isOpen() ? java.util.Optional.of(current) : java.util.Optional.empty();
+    }
+
     /** Whether a connection to RabbitMQ is open right now. */
     public boolean isConnected() {
         Connection current = connection;

@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.hotpot.api.security.Refused;
 import io.hotpot.api.service.Problem;
 
 /** Every error the API answers is {@code application/problem+json}. */
@@ -52,6 +53,11 @@ public class ProblemMappers {
     }
 
     static Response respond(Problem problem) {
-        return Response.status(problem.status()).type(ProblemBody.MEDIA_TYPE).entity(ProblemBody.of(problem)).build();
+        Response.ResponseBuilder response = Response.status(problem.status()).type(ProblemBody.MEDIA_TYPE)
+                .entity(ProblemBody.of(problem));
+        if (problem instanceof Refused refused) {
+            refused.headers().forEach(response::header);
+        }
+        return response.build();
     }
 }

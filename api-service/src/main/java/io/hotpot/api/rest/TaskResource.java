@@ -1,21 +1,26 @@
 package io.hotpot.api.rest;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.hotpot.api.service.TaskService;
 import io.hotpot.api.service.TaskSubmission;
 import io.hotpot.api.service.TaskView;
+import io.hotpot.common.TaskStatus;
 import io.smallrye.mutiny.Uni;
 
 /** {@code /api/tasks}: submit a task, read its status and result. */
@@ -38,6 +43,18 @@ public class TaskResource {
                 .location(URI.create("/api/tasks/" + task.id()))
                 .header(CORRELATION_HEADER, correlation)
                 .build());
+    }
+
+    @GET
+    public Uni<List<TaskView>> recent(@QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("status") String status, @QueryParam("type") String type) {
+        return tasks.recent(limit, status, type);
+    }
+
+    @GET
+    @Path("/stats")
+    public Uni<Map<TaskStatus, Long>> stats() {
+        return tasks.countByStatus();
     }
 
     @GET

@@ -66,6 +66,28 @@ public class TaskService {
         });
     }
 
+    /** The newest tasks, newest first (limit 1–500), optionally filtered by status and type. */
+    public Uni<List<TaskView>> recent(int limit, String status, String type) {
+        if (limit < 1 || limit > 500) {
+            throw Problem.badRequest("limit must be from 1 to 500.", List.of(new Problem.FieldError("limit", "must be from 1 to 500")));
+        }
+        TaskStatus wanted = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                wanted = TaskStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("Unknown status '" + status + "'.", List.of(new Problem.FieldError("status",
+                        "must be one of " + java.util.Arrays.toString(TaskStatus.values()))));
+            }
+        }
+        return records.recent(limit, wanted, type == null || type.isBlank() ? null : type);
+    }
+
+    /** How many of the recent tasks (the last {@value io.hotpot.common.RedisKeys#RECENT_TASKS_CAP}) are in each status. */
+    public Uni<Map<TaskStatus, Long>> countByStatus() {
+        return records.countByStatus();
+    }
+
     private record Request(String type, JsonNode args, String queue, int priority, String correlationId) {
     }
 

@@ -8,12 +8,20 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hotpot.api.config.ApiConfig;
+import io.hotpot.api.security.ApiKeys;
+import io.hotpot.api.security.Authenticator;
+import io.hotpot.api.security.Caller;
+import io.hotpot.api.security.Refused;
+import io.hotpot.api.security.Role;
 import io.hotpot.common.ChatProtocol;
 import io.smallrye.jwt.build.Jwt;
 
 /**
- * Issues chat tokens: a JWT signed with {@code smallrye.jwt.sign.key}, naming the user
- * ({@code upn}) and, when asked, the only rooms it may join (claim {@code rooms}).
+ * Issues tokens in exchange for an API key: a JWT signed with {@code smallrye.jwt.sign.key},
+ * naming the user ({@code upn}; the key's name unless the key holder names one, as a backend does
+ * for its own users), carrying the key's roles ({@code groups}, honoured by the REST API) and,
+ * when asked, the only chat rooms it may join (claim {@code rooms}). With authentication off
+ * (a local run), a token can be had without a key by naming a user; it carries no roles.
  */
 @ApplicationScoped
 public class TokenService {
@@ -21,23 +29,40 @@ public class TokenService {
     static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
 
     private final ApiConfig.Tokens config;
+    private final Authenticator authenticator;
+    private final ApiKeys keys;
 
-    public TokenService(ApiConfig config) {
+    public TokenService(ApiConfig config, Authenticator authenticator, ApiKeys keys) {
         this.config = config.tokens();
+        this.authenticator = authenticator;
+        this.keys = keys;
     }
 
-    /** What {@code POST /api/tokens} accepts. */
-    public record TokenRequest(String user, List<String> rooms) {
+    /** What {@code POST /api/tokens} accepts: the API key, and optionally a user name and rooms. */
+    public record TokenRequest(String key, String user, List<String> rooms) {
     }
 
     /** What it answers. */
-    public record IssuedToken(String token, String user, List<String> rooms, Instant expiresAt) {
+    public record IssuedToken(String token, String user, List<String> roles, List<String> rooms, Instant expiresAt) {
     }
 
     public IssuedToken issue(TokenRequest request) {
+        Caller caller = null;
+        if (request != null && request.key() != null && !request.key().isBlank()) {
+            caller = keys.find(request.key())
+                    .orElseThrow(() -> Refused.unauthorized("That API key is not valid; no token was issued.", "invalid_token"));
+        } else if (authenticator.enabled()) {
+            throw Refused.unauthorized("A token is issued in exchange for an API key: send {\"key\":\"…\"}.", null);
+        }
+        String user = request == null ? null : request.user();
+        if (user == null && caller != null) {
+            user = caller.id().substring(caller.id().indexOf(':') + 1);
+        }
         List<Problem.FieldError> errors = new ArrayList<>();
-        if (request == null || request.user() == null || !USER_NAME.matcher(request.user()).matches()) {
-            errors.add(new Problem.FieldError("user", "required: 1 to 64 letters, digits, '_', '.', '@' or '-'"));
+        if (user == null || !USER_NAME.matcher(user).matches()) {
+            errors.add(new Problem.FieldError("user", caller == null
+                    ? "required without a key: 1 to 64 letters, digits, '_', '.', '@' or '-'"
+                    : "1 to 64 letters, digits, '_', '.', '@' or '-'"));
         }
         List<String> rooms = request == null || request.rooms() == null ? null : request.rooms();
         if (rooms != null) {
@@ -50,12 +75,13 @@ public class TokenService {
         if (!errors.isEmpty()) {
             throw Problem.unprocessable("The token request is invalid.", errors);
         }
+        List<String> roles = caller == null ? List.of() : caller.roles().stream().map(Role::id).sorted().toList();
         Instant expiresAt = Instant.now().plus(config.ttl());
-        var builder = Jwt.issuer(config.issuer()).upn(request.user()).subject(request.user())
+        var builder = Jwt.issuer(config.issuer()).upn(user).subject(user).groups(new java.util.HashSet<>(roles))
                 .issuedAt(Instant.now()).expiresAt(expiresAt);
         if (rooms != null) {
             builder.claim("rooms", rooms);
         }
-        return new IssuedToken(builder.sign(), request.user(), rooms, expiresAt);
+        return new IssuedToken(builder.sign(), user, roles, rooms, expiresAt);
     }
 }

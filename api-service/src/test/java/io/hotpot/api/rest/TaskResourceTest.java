@@ -3,6 +3,8 @@ package io.hotpot.api.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -98,6 +100,14 @@ class TaskResourceTest {
                 .body("createdAt", notNullValue())
                 .extract().path("id");
 
+        given().get("/api/queues").then().statusCode(200)
+                .body("find { it.name == '" + queue + "' }.depth", equalTo(1))
+                .body("find { it.name == '" + queue + "' }.amqpQueue", equalTo(Amqp.queueName(queue)));
+        given().get("/api/tasks?limit=20&type=add").then().statusCode(200).body("id", hasItem(id));
+        given().get("/api/tasks?limit=20&status=SUCCESS").then().statusCode(200).body("id", not(hasItem(id)));
+        given().get("/api/tasks/stats").then().statusCode(200).body("PENDING", greaterThanOrEqualTo(1))
+                .body("FAILURE", greaterThanOrEqualTo(0));
+
         GetResponse message = channel.basicGet(Amqp.queueName(queue), true);
         assertNotNull(message, "the 202 came after RabbitMQ confirmed, so the message is in the queue");
         assertEquals(2, message.getProps().getDeliveryMode(), "persistent");
@@ -181,6 +191,12 @@ class TaskResourceTest {
                 .post("/api/tasks")
                 .then().statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
         assertEquals(0, queued());
+    }
+
+    @Test
+    void listingRefusesBadFilters() {
+        given().get("/api/tasks?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        given().get("/api/tasks?status=DONE").then().statusCode(400).body("errors[0].field", equalTo("status"));
     }
 
     @Test

@@ -1,0 +1,27 @@
+package io.hotpot.api.security;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a credential may do. The name is what API keys list and what tokens carry in their
+ * {@code groups} claim. {@link #ADMIN} may do everything.
+ */
+public enum Role {
+    /** Submit tasks ({@code POST /api/tasks}). */
+    SUBMIT,
+    /** Read tasks, workers, queues, rooms and their messages, schedules. */
+    READ,
+    /** Revoke tasks, dead letters, schedule changes, and everything the other roles may. */
+    ADMIN;
+
+    /** The name in keys and tokens: {@code submit}, {@code read}, {@code admin}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Role> of(String id) {
+        return Arrays.stream(values()).filter(role -> role.id().equals(id)).findFirst();
+    }
+}

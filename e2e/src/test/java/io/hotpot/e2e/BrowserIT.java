@@ -1,0 +1,164 @@
+package io.hotpot.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages in a real browser (Debian's headless Chromium through its chromedriver), over
+ * https and wss through the local nginx ingress, against the four packaged services.
+ * Screenshots of the chat and the dashboard land in {@code docs/screenshots/} for the README.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserIT {
+    private final Path root = Path.of(System.getProperty("hotpot.root", "..")).toAbsolutePath().normalize();
+    private final String queue = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<WebDriver> browsers = new ArrayList<>();
+    private Suite suite;
+    private LocalIngress ingress;
+
+    @BeforeAll
+    void start() throws Exception {
+        ingress = new LocalIngress(root);
+        suite = new Suite().start(Map.of(
+                "worker-service", List.of("-Dhotpot.worker.queues=" + queue + ",default", "-Dhotpot.worker.id=browser-" + queue),
+                // chat-service checks Origin against its allow-list: the ingress's origin is the pages'.
+                "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true",
+                        "-Dhotpot.chat.allowed-origins=" + ingress.httpsOrigin())));
+        ingress.start(suite.uri("api-service", "/").getPort(), suite.uri("chat-service", "/").getPort());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        browsers.forEach(WebDriver::quit);
+        if (ingress != null) {
+            ingress.close();
+        }
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    private WebDriver browser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.setAcceptInsecureCerts(true); // the ingress's self-signed certificate
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createTempDirectory("hotpot-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        browsers.add(driver);
+        return driver;
+    }
+
+    private static WebDriverWait waiting(WebDriver driver) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20));
+    }
+
+    private static List<String> messages(WebDriver driver) {
+        return driver.findElements(By.cssSelector("#chat-log .msg-text")).stream().map(WebElement::getText).toList();
+    }
+
+    private static void say(WebDriver driver, String text) {
+        WebElement input = driver.findElement(By.id("chat-message-input"));
+        input.sendKeys(text);
+        driver.findElement(By.id("chat-message-submit")).click();
+    }
+
+    private static void awaitMessage(WebDriver driver, String text) {
+        waiting(driver).until(d -> messages(d).contains(text));
+    }
+
+    private void screenshot(WebDriver driver, String name) throws Exception {
+        Path target = root.resolve("docs/screenshots/" + name + ".png");
+        Files.createDirectories(target.getParent());
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void twoPeopleChatAThirdSeesTheHistoryAndMarkupStaysText() throws Exception {
+        String room = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+        String url = ingress.httpsOrigin() + "/chat/room.html?room=" + room;
+        WebDriver alice = browser();
+        WebDriver bob = browser();
+        for (WebDriver person : List.of(alice, bob)) {
+            person.get(url);
+            waiting(person).until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+            assertTrue(((String) ((JavascriptExecutor) person).executeScript("return location.protocol")).equals("https:"));
+        }
+
+        say(alice, "Hello from Alice");
+        awaitMessage(bob, "Hello from Alice");
+        say(bob, "Hi Alice, Bob here");
+        awaitMessage(alice, "Hi Alice, Bob here");
+
+        String markup = "<script>window.hacked = true</script><b>not bold</b>";
+        say(alice, markup);
+        awaitMessage(bob, markup);
+        assertNull(((JavascriptExecutor) bob).executeScript("return window.hacked === undefined ? null : window.hacked"));
+        assertTrue(bob.findElements(By.cssSelector("#chat-log b")).isEmpty(), "markup is shown as text, not rendered");
+
+        WebDriver carol = browser();
+        carol.get(url);
+        waiting(carol).until(d -> messages(d).size() >= 3);
+        assertEquals(List.of("Hello from Alice", "Hi Alice, Bob here", markup), messages(carol));
+        screenshot(bob, "chat");
+    }
+
+    @Test
+    void aTaskSubmittedFromTheDashboardReachesSuccessWithoutAReload() throws Exception {
+        WebDriver ops = browser();
+        ops.get(ingress.httpsOrigin() + "/dashboard/");
+        waiting(ops).until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+        waiting(ops).until(d -> d.findElements(By.cssSelector("#task-type option[value='add']")).size() == 1);
+        ((JavascriptExecutor) ops).executeScript("window.loadedOnce = 'yes'");
+
+        new Select(ops.findElement(By.id("task-type"))).selectByValue("add");
+        WebElement args = ops.findElement(By.id("task-args"));
+        args.clear();
+        args.sendKeys("{\"x\": 20, \"y\": 22}");
+        WebElement queueField = ops.findElement(By.id("task-queue"));
+        queueField.clear();
+        queueField.sendKeys(queue);
+        ops.findElement(By.id("task-submit")).click();
+
+        waiting(ops).until(ExpectedConditions.textMatches(By.id("submit-result"), java.util.regex.Pattern.compile("Accepted: .+")));
+        String id = ops.findElement(By.id("submit-result")).getText().substring("Accepted: ".length());
+        By row = By.cssSelector("#tasks tr[data-id='" + id + "']");
+        waiting(ops).until(d -> !d.findElements(row).isEmpty()
+                && d.findElement(row).getText().contains("SUCCESS") && d.findElement(row).getText().contains("42"));
+        assertEquals("yes", ((JavascriptExecutor) ops).executeScript("return window.loadedOnce"), "no reload happened");
+        screenshot(ops, "dashboard");
+    }
+}
