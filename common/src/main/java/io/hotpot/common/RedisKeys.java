@@ -27,6 +27,20 @@ public final class RedisKeys {
         return PREFIX + "task:" + id;
     }
 
+    /**
+     * String holding the scheduler leader's lock: {@code <token>#<epoch>}, with an expiry the
+     * leader keeps renewing. {@code group} separates independent sets of scheduler replicas
+     * ({@code scheduler} by default).
+     */
+    public static String leaderLock(String group) {
+        return PREFIX + "leader:" + group;
+    }
+
+    /** Counter incremented on every acquisition of {@link #leaderLock(String)}: the fencing epoch. */
+    public static String leaderEpoch(String group) {
+        return PREFIX + "leader:" + group + ":epoch";
+    }
+
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */
     public static String worker(String workerId) {
         return PREFIX + "worker:" + workerId;
