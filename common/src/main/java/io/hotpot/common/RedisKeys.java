@@ -16,6 +16,8 @@ public final class RedisKeys {
     public static final String DUE = PREFIX + "due";
     /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
     public static final String DUE_MESSAGES = PREFIX + "due:messages";
+    /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
+    public static final String SCHEDULES = PREFIX + "schedules";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
@@ -39,6 +41,27 @@ public final class RedisKeys {
     /** Counter incremented on every acquisition of {@link #leaderLock(String)}: the fencing epoch. */
     public static String leaderEpoch(String group) {
         return PREFIX + "leader:" + group + ":epoch";
+    }
+
+    /**
+     * Hash: schedule name → {@link ScheduleDefinition} JSON of the schedules in a scheduler
+     * group's configuration, written by that group's leader so the API can show them.
+     */
+    public static String configSchedules(String group) {
+        return PREFIX + "schedules:config:" + group;
+    }
+
+    /** Hash holding a schedule's state ({@link ScheduleFields}). */
+    public static String scheduleState(String name) {
+        return PREFIX + "schedule:" + name;
+    }
+
+    /**
+     * String set once ({@code SET NX}) when a schedule's tick creates its task; holds the task id.
+     * It makes a tick create one task, even with two leaders at once.
+     */
+    public static String fired(String schedule, long fireTimeMillis) {
+        return PREFIX + "fired:" + schedule + ":" + fireTimeMillis;
     }
 
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */

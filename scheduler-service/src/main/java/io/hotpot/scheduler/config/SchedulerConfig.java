@@ -1,6 +1,7 @@
 package io.hotpot.scheduler.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -18,6 +19,75 @@ public interface SchedulerConfig {
 
     /** Task records written for fired schedules. */
     Tasks tasks();
+
+    /**
+     * Schedules from configuration, {@code hotpot.schedules."<name>".*} (the Helm chart writes
+     * them from {@code scheduler.schedules}). Invalid ones stop the service at startup.
+     */
+    Map<String, Schedule> schedules();
+
+    /** How schedules fire. */
+    Firing schedule();
+
+    interface Schedule {
+        /** Quartz cron with seconds, e.g. {@code 0 0 7 * * ?}. */
+        Optional<String> cron();
+
+        /** Time zone the cron is read in; UTC when absent. */
+        Optional<String> timezone();
+
+        /** Fixed interval, an ISO-8601 duration such as {@code PT1S}. */
+        Optional<String> every();
+
+        /** One-off time, an ISO-8601 instant. */
+        Optional<String> at();
+
+        /** A disabled schedule fires nothing. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code skip} or {@code run-once}: what to do with ticks later than the starting deadline. */
+        @WithDefault("skip")
+        String missed();
+
+        /** The task each tick creates. */
+        ScheduleTask task();
+    }
+
+    interface ScheduleTask {
+        /** Handler type name. */
+        String type();
+
+        /** Handler arguments, a JSON object as text. */
+        @WithDefault("{}")
+        String args();
+
+        /** Logical queue. */
+        @WithDefault("default")
+        String queue();
+
+        /** Priority 0–9. */
+        @WithDefault("0")
+        int priority();
+    }
+
+    interface Firing {
+        /** How often the leader looks for ticks that are due. */
+        @WithDefault("0.25s")
+        Duration pollEvery();
+
+        /**
+         * A tick later than this (no leader, service down) is missed and handled by the schedule's
+         * {@code missed} policy; a later tick within it still fires. Keep it above the leader ttl,
+         * so a failover loses no tick.
+         */
+        @WithDefault("10s")
+        Duration startingDeadline();
+
+        /** How long the fire key of a tick is kept (it must outlive any duplicate attempt). */
+        @WithDefault("24h")
+        Duration firedKeyTtl();
+    }
 
     interface Leader {
         /**
