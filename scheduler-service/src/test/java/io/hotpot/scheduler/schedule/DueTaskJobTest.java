@@ -85,7 +85,7 @@ class DueTaskJobTest {
     void cleanUp() throws Exception {
         channel.queueDelete(Amqp.queueName(queue));
         connection.close();
-        redis.key().del(RedisKeys.leaderLock(OwnLeaderGroup.NAME), RedisKeys.leaderEpoch(OwnLeaderGroup.NAME));
+        OwnLeaderGroup.endLeadership(redis);
     }
 
     private String message(String id, int priority) {

@@ -108,6 +108,9 @@ class ScheduleJobTest {
         for (String name : names) {
             redis.hash(String.class).hdel(RedisKeys.SCHEDULES, name);
             redis.key().del(RedisKeys.scheduleState(name));
+            for (String fired : redis.key().keys(RedisKeys.fired(name, 0).replaceAll("0$", "*"))) {
+                redis.key().del(fired);
+            }
         }
         for (Map.Entry<String, String> due : redis.hash(String.class).hgetall(RedisKeys.DUE_MESSAGES).entrySet()) {
             if (due.getValue().contains("\"" + QUEUE + "\"")) {
@@ -115,7 +118,8 @@ class ScheduleJobTest {
                 redis.sortedSet(String.class).zrem(RedisKeys.DUE, due.getKey());
             }
         }
-        redis.key().del(leader.lockKey(), RedisKeys.leaderEpoch(GROUP), RedisKeys.configSchedules(GROUP));
+        // The lock stays taken until it expires, so this group's leader cannot come back before shutdown.
+        redis.key().del(RedisKeys.leaderEpoch(GROUP), RedisKeys.configSchedules(GROUP));
         channel.queueDelete(Amqp.queueName(QUEUE));
         connection.close();
     }
