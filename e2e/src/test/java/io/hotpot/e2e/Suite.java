@@ -27,6 +27,7 @@ final class Suite implements AutoCloseable {
     private final Path logs = root.resolve("e2e/target/e2e-logs");
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<Replica> replicas = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Starts every service with the given extra system properties per service, and waits until all are ready. */
@@ -61,6 +62,49 @@ final class Suite implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts one more process of a service under a name of its own (its log is
+     * {@code <name>.log}), with its own system properties, and waits until it is ready. Works
+     * with or without {@link #start}.
+     */
+    Replica startReplica(String service, String name, List<String> properties) throws Exception {
+        Files.createDirectories(logs);
+        int port = freePort();
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile()).start();
+        Replica replica = new Replica(name, port, process);
+        replicas.add(replica);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!ready(replica.uri("/q/health/ready"))) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException(name + " did not become ready; see " + logs.resolve(name + ".log"));
+            }
+            Thread.sleep(200);
+        }
+        return replica;
+    }
+
+    /** One extra process started by {@link #startReplica}. */
+    record Replica(String name, int port, Process process) {
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /** SIGKILL: the process gets no chance to clean up (no shutdown hooks, no lock release). */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     URI uri(String service, String path) {
         return URI.create("http://127.0.0.1:" + ports.get(service) + path);
     }
@@ -70,8 +114,12 @@ final class Suite implements AutoCloseable {
     }
 
     private boolean ready(String service) {
+        return ready(uri(service, "/q/health/ready"));
+    }
+
+    private boolean ready(URI probe) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(service, "/q/health/ready"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(probe)
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -90,8 +138,10 @@ final class Suite implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        processes.forEach(Process::destroy);
-        for (Process process : processes) {
+        List<Process> all = new ArrayList<>(processes);
+        replicas.forEach(r -> all.add(r.process()));
+        all.forEach(Process::destroy);
+        for (Process process : all) {
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
