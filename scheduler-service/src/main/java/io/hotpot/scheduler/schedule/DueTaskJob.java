@@ -3,7 +3,9 @@ package io.hotpot.scheduler.schedule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +30,8 @@ import io.quarkus.runtime.StartupEvent;
  * On the leader only: moves due tasks (countdown, eta, retry back-off, fired schedules) from
  * Redis to RabbitMQ. Each message is published as stored, confirmed, and only then removed;
  * a crash between confirm and removal publishes it again, which the worker tolerates (it never
- * restarts a finished task). An entry that fails to publish stays due for the next round.
+ * restarts a finished task). An entry that fails to publish stays due and is tried again a few
+ * seconds later.
  */
 @ApplicationScoped
 public class DueTaskJob {
@@ -37,6 +40,10 @@ public class DueTaskJob {
     private static final long ORPHAN_AFTER_MS = 10_000;
     /** Batches per round at most, so one round never holds the next off for long. */
     private static final int MAX_BATCHES = 10;
+    /** A task that failed to publish is tried again this much later, so it never blocks those behind it. */
+    private static final long RETRY_AFTER_MS = 5_000;
+    /** A task that keeps failing to publish is logged once per this span, not every round. */
+    private static final long WARN_EVERY_MS = 30_000;
 
     private final LeaderLock leader;
     private final DueTasks due;
@@ -44,6 +51,8 @@ public class DueTaskJob {
     private final ObjectMapper mapper;
     private final int batchSize;
     private final long pollEveryMillis;
+    /** Task id → when its failure to publish was last logged. */
+    private final Map<String, Long> warned = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hotpot-due-task-job").daemon().factory());
 
@@ -95,6 +104,9 @@ public class DueTaskJob {
     }
 
     private int publishAll(List<DueTasks.Entry> entries, long now) {
+        if (warned.size() > 10_000) {
+            warned.clear(); // bounded: the log throttle may forget, never the tasks
+        }
         List<DueTasks.Entry> sent = new ArrayList<>();
         List<CompletableFuture<Void>> confirms = new ArrayList<>();
         for (DueTasks.Entry entry : entries) {
@@ -129,10 +141,16 @@ public class DueTaskJob {
             try {
                 confirms.get(i).get();
                 due.remove(entry);
+                warned.remove(entry.id());
                 published++;
             } catch (ExecutionException e) {
-                LOG.warnf("HOTPOT-SCHEDULER-020 due task %s was not published (%s); it stays due", entry.id(),
-                        e.getCause().getMessage());
+                due.postpone(entry, now + RETRY_AFTER_MS);
+                Long last = warned.get(entry.id());
+                if (last == null || now - last > WARN_EVERY_MS) {
+                    warned.put(entry.id(), now);
+                    LOG.warnf("HOTPOT-SCHEDULER-020 due task %s was not published (%s); it stays due and is tried again in 5 s",
+                            entry.id(), e.getCause().getMessage());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return published;

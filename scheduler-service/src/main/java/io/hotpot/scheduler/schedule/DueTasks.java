@@ -47,6 +47,17 @@ public class DueTasks {
             return 1
             """;
 
+    /**
+     * Moves an entry that could not be published a little later, only if it is unchanged.
+     * KEYS[1] due set, KEYS[2] messages; ARGV[1] id, ARGV[2] score read, ARGV[3] message, ARGV[4] new score.
+     */
+    private static final String POSTPONE = """
+            if redis.call('ZSCORE', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            if (redis.call('HGET', KEYS[2], ARGV[1]) or '') ~= ARGV[3] then return 0 end
+            redis.call('ZADD', KEYS[1], 'XX', ARGV[4], ARGV[1])
+            return 1
+            """;
+
     /** One due entry as read: {@code message} is empty when the hash holds none for the id. */
     public record Entry(String id, String score, String message) {
         public long dueAt() {
@@ -72,6 +83,12 @@ public class DueTasks {
             entries.add(new Entry(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString()));
         }
         return entries;
+    }
+
+    /** Tries an unpublished entry again at {@code dueAt}, unless it changed since it was read. */
+    public boolean postpone(Entry entry, long dueAt) {
+        return redis.execute("EVAL", POSTPONE, "2", RedisKeys.DUE, RedisKeys.DUE_MESSAGES, entry.id(), entry.score(),
+                entry.message(), Long.toString(dueAt)).toLong() == 1;
     }
 
     /** Removes an entry that was published (or is unpublishable), unless it changed since it was read. */

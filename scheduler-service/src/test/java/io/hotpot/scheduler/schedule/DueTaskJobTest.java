@@ -143,6 +143,24 @@ class DueTaskJobTest {
     }
 
     @Test
+    void aTaskNoQueueTakesStaysDueAndDoesNotHoldUpTheOthers() {
+        String stuck = UUID.randomUUID().toString();
+        String behind = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        addDue(stuck, now - 1000, message(stuck, 0).replace("\"queue\":\"" + queue + "\"", "\"queue\":\"unbound-" + queue + "\""));
+        addDue(behind, now, message(behind, 0));
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> arrivals.containsKey(behind));
+        assertFalse(arrivals.containsKey(stuck));
+        await().atMost(Duration.ofSeconds(2)).until(() ->
+                redis.sortedSet(String.class).zscore(RedisKeys.DUE, stuck).orElse(0) > now + 3000);
+        assertTrue(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, stuck).contains("unbound-"), "kept for a later try");
+
+        redis.sortedSet(String.class).zrem(RedisKeys.DUE, stuck);
+        redis.hash(String.class).hdel(RedisKeys.DUE_MESSAGES, stuck);
+    }
+
+    @Test
     void aReplicaThatLostTheLockStopsMovingAndTheNextEpochResumes() throws Exception {
         String fence = leader.fence();
         assertNotNull(fence);
