@@ -23,7 +23,7 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.worker.config.RabbitConfig;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -35,11 +35,13 @@ import io.vertx.mutiny.redis.client.Response;
  */
 @ApplicationScoped
 public class TaskSummary {
-    private final RedisDataSource redis;
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ReactiveRedisDataSource redis;
     private final RabbitConfig rabbit;
     private final ObjectMapper mapper;
 
-    public TaskSummary(RedisDataSource redis, RabbitConfig rabbit, ObjectMapper mapper) {
+    public TaskSummary(ReactiveRedisDataSource redis, RabbitConfig rabbit, ObjectMapper mapper) {
         this.redis = redis;
         this.rabbit = rabbit;
         this.mapper = mapper;
@@ -137,9 +139,10 @@ public class TaskSummary {
         int failed = 0;
         String cursor = "0";
         do {
+            // A batch job on a possibly busy Redis: each step may wait longer than a request would.
             Response step = redis.execute("EVAL", SCAN_STEP, "0", cursor, RedisKeys.task("*"), "1000",
                     Long.toString(from.getEpochSecond()), Long.toString(to.getEpochSecond() + 1),
-                    Integer.toString(failuresListed));
+                    Integer.toString(failuresListed)).await().atMost(STEP_TIMEOUT);
             cursor = step.get(0).toString();
             Response counts = step.get(1);
             for (int i = 0; i + 2 < counts.size(); i += 3) {
