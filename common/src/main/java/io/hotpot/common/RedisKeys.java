@@ -23,6 +23,8 @@ public final class RedisKeys {
     public static final String RECENT_TASKS = PREFIX + "tasks:recent";
     /** How many ids {@link #RECENT_TASKS} keeps. */
     public static final int RECENT_TASKS_CAP = 10_000;
+    /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
+    public static final String SCHEDULES = PREFIX + "schedules";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
@@ -48,6 +50,41 @@ public final class RedisKeys {
      */
     public static String rateLimit(String action, String credential) {
         return PREFIX + "ratelimit:" + action + ":" + credential;
+    }
+
+    /**
+     * String holding the scheduler leader's lock: {@code <token>#<epoch>}, with an expiry the
+     * leader keeps renewing. {@code group} separates independent sets of scheduler replicas
+     * ({@code scheduler} by default).
+     */
+    public static String leaderLock(String group) {
+        return PREFIX + "leader:" + group;
+    }
+
+    /** Counter incremented on every acquisition of {@link #leaderLock(String)}: the fencing epoch. */
+    public static String leaderEpoch(String group) {
+        return PREFIX + "leader:" + group + ":epoch";
+    }
+
+    /**
+     * Hash: schedule name → {@link ScheduleDefinition} JSON of the schedules in a scheduler
+     * group's configuration, written by that group's leader so the API can show them.
+     */
+    public static String configSchedules(String group) {
+        return PREFIX + "schedules:config:" + group;
+    }
+
+    /** Hash holding a schedule's state ({@link ScheduleFields}). */
+    public static String scheduleState(String name) {
+        return PREFIX + "schedule:" + name;
+    }
+
+    /**
+     * String set once ({@code SET NX}) when a schedule's tick creates its task; holds the task id.
+     * It makes a tick create one task, even with two leaders at once.
+     */
+    public static String fired(String schedule, long fireTimeMillis) {
+        return PREFIX + "fired:" + schedule + ":" + fireTimeMillis;
     }
 
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */

@@ -17,9 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The four packaged services, each started as its own process ({@code java -jar
- * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis.
- * Extra replicas of a service can be started under names of their own ({@link #startReplica}).
- * Logs go to {@code e2e/target/e2e-logs/}.
+ * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis,
+ * plus any extra replicas a test starts. Logs go to {@code e2e/target/e2e-logs/<name>.log}.
  */
 final class Suite implements AutoCloseable {
     static final String[] SERVICES = { "api-service", "worker-service", "chat-service", "scheduler-service" };
@@ -27,7 +26,6 @@ final class Suite implements AutoCloseable {
     private final Path root = Path.of(System.getProperty("hotpot.root", "..")).toAbsolutePath().normalize();
     private final Path logs = root.resolve("e2e/target/e2e-logs");
     private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> byName = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -50,54 +48,71 @@ final class Suite implements AutoCloseable {
     }
 
     /**
-     * Starts one more replica of a service under its own name (its port and log file go by that
-     * name, for {@link #uri}), with extra system properties, and waits until it is ready.
+     * Starts one more process of a service under a name of its own (its port and log go by that
+     * name, for {@link #uri}), with its own system properties, and waits until it is ready.
+     * Works with or without {@link #start}.
      */
-    Suite startReplica(String service, String name, List<String> extraProperties) throws Exception {
-        launch(service, name, extraProperties);
+    Replica startReplica(String service, String name, List<String> properties) throws Exception {
+        Process process = launch(service, name, properties);
         awaitReady(name);
-        return this;
+        return new Replica(name, ports.get(name), process);
     }
 
-    /** Stops a replica as Kubernetes does (SIGTERM) and waits until it has exited; its exit code. */
+    /** One extra process started by {@link #startReplica}. */
+    record Replica(String name, int port, Process process) {
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /** SIGKILL: the process dies at once (no shutdown hooks, no lock release), as in an OOM kill or a lost node. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        /** SIGTERM: the process shuts down as Kubernetes asks a pod to. */
+        void terminate() {
+            process.destroy();
+        }
+    }
+
+    /** Stops a process as Kubernetes does (SIGTERM) and waits until it has exited; its exit code. */
     int stop(String name) throws InterruptedException {
         Process process = byName.remove(name);
         process.destroy();
         if (!process.waitFor(40, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        return process.exitValue();
+        return process.waitFor();
     }
 
-    private void launch(String service, String name, List<String> extraProperties) throws IOException {
+    private Process launch(String service, String name, List<String> properties) throws IOException {
         Files.createDirectories(logs);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        int port = freePort();
-        ports.put(name, port);
         Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
         }
+        int port = freePort();
+        ports.put(name, port);
         // Authentication off, as in ./hotpot up without HOTPOT_AUTH=on: the packaged services run
         // the prod profile, which has it on; api-service's own tests cover it.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1", "-Dhotpot.auth.enabled=false"));
-        command.addAll(extraProperties);
+        command.addAll(properties);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
-        Process process = builder
-                .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile())
-                .start();
-        processes.add(process);
+        Process process = builder.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile()).start();
         byName.put(name, process);
+        return process;
     }
 
     private void awaitReady(String name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Process process = byName.get(name);
         while (!ready(name)) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
                 throw new IllegalStateException(name + " did not become ready; see " + logs.resolve(name + ".log"));
             }
             Thread.sleep(200);
@@ -113,22 +128,23 @@ final class Suite implements AutoCloseable {
         }
     }
 
-    URI uri(String service, String path) {
-        return URI.create("http://127.0.0.1:" + ports.get(service) + path);
+    /** An address on a service or a named replica. */
+    URI uri(String name, String path) {
+        return URI.create("http://127.0.0.1:" + ports.get(name) + path);
     }
 
-    /** A WebSocket address on a service or replica. */
-    URI ws(String service, String path) {
-        return URI.create("ws://127.0.0.1:" + ports.get(service) + path);
+    /** A WebSocket address on a service or a named replica. */
+    URI ws(String name, String path) {
+        return URI.create("ws://127.0.0.1:" + ports.get(name) + path);
     }
 
     HttpClient http() {
         return http;
     }
 
-    private boolean ready(String service) {
+    private boolean ready(String name) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(service, "/q/health/ready"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -147,8 +163,9 @@ final class Suite implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        processes.stream().filter(Process::isAlive).forEach(Process::destroy);
-        for (Process process : processes) {
+        List<Process> all = new ArrayList<>(byName.values());
+        all.forEach(Process::destroy);
+        for (Process process : all) {
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }

@@ -46,6 +46,18 @@ public interface ApiConfig {
     /** Who may call the REST API (see io.hotpot.api.security.EndpointPolicy for what each role may do). */
     Auth auth();
 
+    /** Schedules kept through {@code /api/schedules}. */
+    Schedules schedules();
+
+    interface Schedules {
+        /**
+         * The scheduler group ({@code hotpot.leader.name} of scheduler-service) whose configured
+         * schedules the API lists beside the dynamic ones.
+         */
+        @WithDefault("scheduler")
+        String schedulerGroup();
+    }
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")

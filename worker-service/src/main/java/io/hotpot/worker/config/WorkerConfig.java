@@ -15,6 +15,22 @@ public interface WorkerConfig {
 
     Tasks tasks();
 
+    /** The built-in {@code report} task. */
+    Report report();
+
+    interface Report {
+        /** Who receives the report by e-mail ({@code HOTPOT_REPORT_TO}, comma-separated); the task fails without. */
+        Optional<List<String>> to();
+
+        /** The span a report summarises, up to now. */
+        @WithDefault("24h")
+        Duration window();
+
+        /** Failures listed one by one in the report, newest first. */
+        @WithDefault("10")
+        int failuresListed();
+    }
+
     interface Worker {
         /** This replica's id in records and heartbeats; host name and process id when absent. */
         Optional<String> id();

@@ -172,8 +172,8 @@ class TaskConsumerTest {
         WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker(QUEUE)),
                 WorkerHeartbeat.class);
         assertEquals(List.of(QUEUE), heartbeat.queues());
-        assertEquals(List.of("add", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
-        assertEquals("IO", heartbeat.types().get(1).workload().name());
+        assertEquals(List.of("add", "email", "report", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
+        assertEquals("IO", heartbeat.types().get(3).workload().name());
         assertEquals(500, heartbeat.concurrency());
         assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
         assertTrue(redis.key().pttl(RedisKeys.worker(QUEUE)) > 0, "the heartbeat expires");
