@@ -15,6 +15,9 @@ public interface ApiConfig {
     /** How the API sees workers. */
     Workers workers();
 
+    /** What api-service measures beyond Micrometer's defaults. */
+    Metrics metrics();
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
@@ -37,5 +40,11 @@ public interface ApiConfig {
         /** How long the API reuses its view of the live workers before asking Redis again. */
         @WithDefault("1s")
         Duration cacheFor();
+    }
+
+    interface Metrics {
+        /** How often the depth of each task queue is read from RabbitMQ for the queue gauges. */
+        @WithDefault("5s")
+        Duration queueDepthInterval();
     }
 }
