@@ -69,6 +69,11 @@ final class Suite implements AutoCloseable {
         return http;
     }
 
+    /** The service's console output (JSON lines: the services run in the prod profile). */
+    Path log(String service) {
+        return logs.resolve(service + ".log");
+    }
+
     private boolean ready(String service) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(service, "/q/health/ready"))
