@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.hotpot.api.service.Problem;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,6 +33,7 @@ public class DemoResource {
 
     @GET
     @Path("/hello")
+    @NonBlocking // answered on the event loop: no hop to a worker thread (see docs/BENCHMARKS.md)
     @Operation(summary = "Say hello", description = "The cheapest request the API answers: the HTTP benchmark's target.")
     @APIResponse(responseCode = "200", description = "A greeting",
             content = @Content(mediaType = MediaType.TEXT_PLAIN, examples = @ExampleObject(name = "hello", value = "Hello from Hotpot")))
