@@ -70,6 +70,3 @@ timed() {
   awk '{ print $1 + $2 }' "$OUT/last.time" >"$OUT/last.cpu"
 }
 
-machine() {
-  echo "$(nproc) cores ($(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ //')), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr), Java $("$JAVA" -version 2>&1 | head -1 | cut -d'"' -f2)"
-}
