@@ -11,6 +11,7 @@
 #   3. the validator itself refuses each manifest in invalid-manifests/
 #   4. the chart refuses each values file in bad/ with the message its first
 #      line expects ("# expect: ...")
+#   4b. the Grafana dashboard is valid and queries only metrics the services define (dashboard.mjs)
 #   5. k8s/manifests/ matches a fresh k8s/render.sh (no drift)
 #   6. each service's Dockerfile.jvm/.native runs as uid 185 and exposes the chart's port
 # One line per check; the last line is "N passed, M failed"; exit 1 if M > 0.
@@ -73,6 +74,13 @@ for manifest in "$here"/invalid-manifests/*.yaml; do
         fail "validator refuses $name, but without \"$want\"" "$work/out.log"
     fi
 done
+
+if node "$here/dashboard.mjs" "$chart/dashboards/hotpot.json" \
+        "$HOTPOT_ROOT/common/src/main/java/io/hotpot/common/Telemetry.java" >"$work/dashboard.log" 2>&1; then
+    pass "Grafana dashboard queries only defined metrics ($(tail -1 "$work/dashboard.log" | cut -d, -f1))"
+else
+    fail "Grafana dashboard" "$work/dashboard.log"
+fi
 
 for values in "$here"/bad/*.yaml; do
     name="bad/$(basename "$values")"

@@ -142,6 +142,11 @@ final class Suite implements AutoCloseable {
         return http;
     }
 
+    /** The console output of a service or replica (JSON lines: the services run in the prod profile). */
+    Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
     private boolean ready(String name) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))

@@ -58,6 +58,9 @@ public interface ApiConfig {
         String schedulerGroup();
     }
 
+    /** What api-service measures beyond Micrometer's defaults. */
+    Metrics metrics();
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
@@ -122,5 +125,11 @@ public interface ApiConfig {
         /** Requests a credential may make at once after being idle. */
         @WithDefault("20")
         int burst();
+    }
+
+    interface Metrics {
+        /** How often the depth of each task queue is read from RabbitMQ for the queue gauges. */
+        @WithDefault("5s")
+        Duration queueDepthInterval();
     }
 }

@@ -17,18 +17,30 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.hotpot.api.service.TaskService;
 import io.hotpot.api.service.TaskSubmission;
 import io.hotpot.api.service.TaskView;
 import io.hotpot.common.TaskStatus;
+import io.hotpot.common.Telemetry;
 import io.smallrye.mutiny.Uni;
 
 /** {@code /api/tasks}: submit a task, read its status and result. */
 @Path("/api/tasks")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tasks")
 public class TaskResource {
-    static final String CORRELATION_HEADER = "X-Correlation-Id";
-
     private final TaskService tasks;
 
     public TaskResource(TaskService tasks) {
@@ -37,11 +49,37 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(TaskSubmission submission, @HeaderParam(CORRELATION_HEADER) String correlationId) {
-        String correlation = correlationId == null || correlationId.isBlank() ? UUID.randomUUID().toString() : correlationId;
-        return tasks.submit(submission, correlation).map(task -> Response.accepted(task)
+    @Operation(summary = "Submit a task",
+            description = "Validates the task against the live workers, publishes it to RabbitMQ and answers 202 only once "
+                    + "RabbitMQ has confirmed it: a 202 means the task will reach a final status.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TaskSubmission.class),
+            examples = {
+                    @ExampleObject(name = "add", summary = "A CPU-bound task", value = "{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3}}"),
+                    @ExampleObject(name = "sleep", summary = "An I/O-bound task on a named queue, high priority",
+                            value = "{\"type\":\"sleep\",\"args\":{\"seconds\":2},\"queue\":\"default\",\"priority\":9}")
+            }))
+    @APIResponse(responseCode = "202", description = "Accepted: RabbitMQ holds the task. Its record is at Location.",
+            headers = {
+                    @Header(name = "Location", description = "/api/tasks/{id}", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = Telemetry.CORRELATION_HEADER, description = "The request's correlation id",
+                            schema = @Schema(type = SchemaType.STRING))
+            },
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskView.class),
+                    examples = @ExampleObject(name = "pending", value = """
+                            {"id":"5f0c2a8e-3d4b-4a57-9a51-2f7c1c0d9e11","type":"add","status":"PENDING","args":{"x":2,"y":3},
+                             "result":null,"error":null,"attempts":0,"queue":"default","priority":0,
+                             "createdAt":"2026-11-26T14:00:00.000Z","startedAt":null,"finishedAt":null,"worker":null}""")))
+    @APIResponse(responseCode = "400", ref = ApiDocs.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "422", ref = ApiDocs.UNPROCESSABLE)
+    @APIResponse(responseCode = "503", ref = ApiDocs.UNAVAILABLE)
+    public Uni<Response> submit(TaskSubmission submission,
+            @Parameter(in = ParameterIn.HEADER, description = "Follows the task into the worker's logs; made when absent",
+                    example = "checkout-42") @HeaderParam(Telemetry.CORRELATION_HEADER) String correlationId) {
+        // CorrelationFilter has made sure the header is there, and echoes it on the response.
+        return tasks.submit(submission, correlationId).map(task -> Response.accepted(task)
                 .location(URI.create("/api/tasks/" + task.id()))
-                .header(CORRELATION_HEADER, correlation)
                 .build());
     }
 
@@ -59,7 +97,16 @@ public class TaskResource {
 
     @GET
     @Path("/{id}")
-    public Uni<TaskView> get(@PathParam("id") String id) {
+    @Operation(summary = "Read a task", description = "The task's record: status, result or error, attempts and times.")
+    @APIResponse(responseCode = "200", description = "The task's record",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskView.class),
+                    examples = @ExampleObject(name = "succeeded", value = """
+                            {"id":"5f0c2a8e-3d4b-4a57-9a51-2f7c1c0d9e11","type":"add","status":"SUCCESS","args":{"x":2,"y":3},
+                             "result":5,"error":null,"attempts":1,"queue":"default","priority":0,
+                             "createdAt":"2026-11-26T14:00:00.000Z","startedAt":"2026-11-26T14:00:00.002Z",
+                             "finishedAt":"2026-11-26T14:00:00.003Z","worker":"worker-7c9d-1"}""")))
+    @APIResponse(responseCode = "404", ref = ApiDocs.NOT_FOUND)
+    public Uni<TaskView> get(@Parameter(description = "The task id from the 202 answer") @PathParam("id") String id) {
         return tasks.get(id);
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.hotpot.api.messaging.TaskPublisher;
+import io.hotpot.api.metrics.TaskMetrics;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
@@ -33,11 +34,13 @@ public class TaskService {
     private final WorkerRegistry workers;
     private final TaskPublisher publisher;
     private final TaskRecords records;
+    private final TaskMetrics metrics;
 
-    public TaskService(WorkerRegistry workers, TaskPublisher publisher, TaskRecords records) {
+    public TaskService(WorkerRegistry workers, TaskPublisher publisher, TaskRecords records, TaskMetrics metrics) {
         this.workers = workers;
         this.publisher = publisher;
         this.records = records;
+        this.metrics = metrics;
     }
 
     /** Validates, publishes (confirmed) and records a task; the answer is its first record. */
@@ -53,7 +56,8 @@ public class TaskService {
                                         "HOTPOT-API-020 task %s is queued but its first record was not written (%s); the worker will write it",
                                         message.id(), e.getMessage()))
                                 .onFailure().recoverWithNull())
-                        .map(ignored -> pendingView(message)));
+                        .map(ignored -> pendingView(message)))
+                .invoke(metrics::submitted);
     }
 
     /** A task's record; 404 when there is none. */

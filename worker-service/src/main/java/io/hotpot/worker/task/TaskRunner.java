@@ -22,6 +22,7 @@ import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Workload;
 import io.hotpot.worker.config.WorkerConfig;
+import io.hotpot.worker.metrics.WorkerMetrics;
 
 /**
  * Runs one task message to its recorded outcome: marks it started, runs its handler where its
@@ -36,16 +37,19 @@ public class TaskRunner {
     private final HandlerRegistry handlers;
     private final TaskStore store;
     private final ObjectMapper mapper;
+    private final WorkerMetrics metrics;
     private final String workerId;
     private final int cpuThreads;
     private final ExecutorService io;
     private final ExecutorService cpu;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public TaskRunner(HandlerRegistry handlers, TaskStore store, ObjectMapper mapper, WorkerConfig config) {
+    public TaskRunner(HandlerRegistry handlers, TaskStore store, ObjectMapper mapper, WorkerConfig config,
+            WorkerMetrics metrics) {
         this.handlers = handlers;
         this.store = store;
         this.mapper = mapper;
+        this.metrics = metrics;
         this.workerId = config.worker().id().orElseGet(TaskRunner::defaultId);
         this.cpuThreads = config.worker().cpuThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-io-", 0).factory());
@@ -76,7 +80,7 @@ public class TaskRunner {
         ExecutorService where = handler == null || handler.workload() == Workload.CPU ? cpu : io;
         inFlight.incrementAndGet();
         try {
-            return CompletableFuture.runAsync(() -> execute(task, handler), where)
+            return CompletableFuture.runAsync(TaskLogContext.around(task, () -> execute(task, handler)), where)
                     .whenComplete((ignored, e) -> inFlight.decrementAndGet());
         } catch (RuntimeException rejected) {
             inFlight.decrementAndGet();
@@ -85,11 +89,13 @@ public class TaskRunner {
     }
 
     private void execute(TaskMessage task, TaskHandler<?> handler) {
-        TaskStore.Start start = store.start(task, workerId, Instant.now());
+        Instant startedAt = Instant.now();
+        TaskStore.Start start = store.start(task, workerId, startedAt);
         if (!start.shouldRun()) {
             LOG.infof("HOTPOT-WORKER-011 task %s is already %s; not running it again", task.id(), start.status());
             return;
         }
+        long began = metrics.started(task, startedAt);
         TaskStatus status;
         String field;
         Object value;
@@ -110,6 +116,7 @@ public class TaskRunner {
             LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
                     task.id(), task.type(), start.attempt(), e.getClass().getName(), e.getMessage(), task.correlationId());
         }
+        metrics.finished(task, status, began);
         store.finish(task.id(), status, field, value, workerId, Instant.now());
     }
 

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Where the time goes in the task path: JFR (jdk.ExecutionSample) recorded in api-service and
+# worker-service while bench/tasks.sh's throughput load runs once, then summarised: the methods
+# on top of the sampled stacks, and the share of samples that pass through each library.
+#   bench/profile.sh         (suite started by ./hotpot up; BENCH_TASKS, BENCH_CONCURRENCY as for tasks.sh)
+#   bench/profile.sh hello   api-service alone, under wrk on /api/demo/hello (as bench/http.sh)
+#   bench/profile.sh sleep   api-service alone, during 10,000 concurrent /api/demo/sleep?seconds=5
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TASKS="${BENCH_TASKS:-10000}" CONCURRENCY="${BENCH_CONCURRENCY:-64}"
+JCMD="$JAVA_HOME/bin/jcmd" JFR="$JAVA_HOME/bin/jfr"
+MODE="${1:-tasks}"
+if [ "$MODE" = hello ]; then
+  declare -A PIDS=([api-service]="$(service_pid api-service)")
+  load_run() { wrk -t2 -c64 -d10s "$API_URL/api/demo/hello" | awk '/Requests\/sec/ { print "rps=" $2 }'; }
+elif [ "$MODE" = sleep ]; then
+  declare -A PIDS=([api-service]="$(service_pid api-service)")
+  ulimit -n "$(ulimit -Hn)"
+  load_run() { "${CLIENT[@]}" SleepLoad 10000 127.0.0.1 "$API_PORT" '/api/demo/sleep?seconds=5'; }
+else
+  declare -A PIDS=([api-service]="$(service_pid api-service)" [worker-service]="$(service_pid worker-service)")
+  load_run() { "${CLIENT[@]}" TaskLoad throughput "$API_URL" "$REDIS_HOST" "$REDIS_PORT" "$TASKS" "$CONCURRENCY"; }
+  say "warm-up"
+  "${CLIENT[@]}" TaskLoad throughput "$API_URL" "$REDIS_HOST" "$REDIS_PORT" "$((TASKS / 2))" "$CONCURRENCY" >/dev/null
+fi
+# The profile settings with Java method sampling every millisecond (instead of every 10 or 20).
+"$JFR" configure --input profile method-profiling=max --output "$OUT/bench.jfc" >/dev/null
+for service in "${!PIDS[@]}"; do
+  "$JCMD" "${PIDS[$service]}" JFR.start name=bench settings="$OUT/bench.jfc" filename="$OUT/$service.jfr" >/dev/null
+done
+load="$(loadavg)"
+result="$(load_run)"
+for service in "${!PIDS[@]}"; do
+  "$JCMD" "${PIDS[$service]}" JFR.stop name=bench >/dev/null
+done
+echo "load=${load// /,} $result"
+
+summarise() { # service
+  "$JFR" print --stack-depth 96 --events jdk.ExecutionSample "$OUT/$1.jfr" | awk -v service="$1" '
+    BEGIN {
+      n = split("com.fasterxml.jackson|JSON (Jackson);com.rabbitmq|RabbitMQ client;io.vertx.redis|Redis client (Vert.x);" \
+        "org.jboss.resteasy.reactive|REST layer (Quarkus REST);io.vertx.core.http|HTTP server (Vert.x);" \
+        "io.netty|Netty (all network I/O);sun.nio.ch|JDK sockets (NIO);io.smallrye.mutiny|Mutiny;" \
+        "io.micrometer|Micrometer;org.jboss.logmanager|Logging;io.hotpot|Hotpot code;" \
+        "java.util.concurrent|java.util.concurrent (queues, futures, locks);jdk.internal.vm.Continuation|Virtual thread mounting", cats, ";")
+      for (i = 1; i <= n; i++) { split(cats[i], kv, "|"); key[i] = kv[1]; label[i] = kv[2] }
+    }
+    /^jdk.ExecutionSample/ { samples++ }
+    /stackTrace = \[/ { trace = 1; depth = 0; delete seen; next }
+    trace && /^[[:space:]]*\]/ { trace = 0; next }
+    trace && /line:/ {
+      frame = $0; sub(/^[[:space:]]+/, "", frame); sub(/\(.*/, "", frame)
+      depth++
+      if (depth == 1) top[frame]++
+      for (i = 1; i <= n; i++) if (!seen[i] && index(frame, key[i]) == 1) { seen[i] = 1; incl[i]++ }
+    }
+    END {
+      printf "### %s: %d samples\n\nShare of samples whose stack passes through (overlapping):\n\n", service, samples
+      for (i = 1; i <= n; i++) if (incl[i] > 0) printf "- %s: %.0f%%\n", label[i], 100 * incl[i] / samples
+      printf "\nTop of stack (self time), the 15 most sampled methods:\n\n"
+      cmd = "sort -t\"\t\" -k1,1nr | head -15"
+      for (f in top) printf "%d\t%s\n", top[f], f | cmd
+      close(cmd)
+    }' | sed -E 's/^([0-9]+)\t(.*)$/- \1 samples: `\2`/'
+  echo
+}
+for service in "${!PIDS[@]}"; do summarise "$service"; done | tee "$OUT/profile-$MODE.md"
