@@ -90,11 +90,6 @@ public class TaskPublisher {
         return current != null && current.isOpen();
     }
 
-    /** The connection while one is open, for side channels such as queue depth reads; never its publishing channel. */
-    public Connection connection() {
-        return connection;
-    }
-
     /**
      * Publishes a task. The stage completes when RabbitMQ confirmed it, and fails when RabbitMQ
      * is unreachable, refuses it, no queue takes it, or no confirm comes within the timeout.
