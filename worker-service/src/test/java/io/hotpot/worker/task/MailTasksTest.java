@@ -40,7 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = SmtpServer.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class MailTasksTest {
-    private static final String QUEUE = System.getProperty("hotpot.test.queue", "worker-test");
+    private static final String QUEUE = System.getProperty("hotpot-test-queue", "worker-test");
 
     @Inject
     RedisDataSource redis;
