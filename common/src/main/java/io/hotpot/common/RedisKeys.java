@@ -27,6 +27,14 @@ public final class RedisKeys {
         return PREFIX + "task:" + id;
     }
 
+    /**
+     * String holding the id of the task first submitted with an idempotency key; it expires
+     * with the key's window (24 h), after which the key may be used again.
+     */
+    public static String idempotency(String key) {
+        return PREFIX + "idempotency:" + key;
+    }
+
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */
     public static String worker(String workerId) {
         return PREFIX + "worker:" + workerId;

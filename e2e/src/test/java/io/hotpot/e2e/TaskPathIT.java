@@ -164,7 +164,7 @@ class TaskPathIT {
                 new Case("malformed JSON", "{\"type\":", 400, "not valid JSON"),
                 new Case("missing type", "{\"args\":{}}", 400, "type is missing"),
                 new Case("empty type", "{\"type\":\"\"}", 400, "type is missing"),
-                new Case("unknown type", "{\"type\":\"nope\",\"queue\":\"" + queue + "\"}", 422, "Known types: add, sleep"),
+                new Case("unknown type", "{\"type\":\"nope\",\"queue\":\"" + queue + "\"}", 422, "Known types: add, flaky, sleep"),
                 new Case("args that do not fit", "{\"type\":\"add\",\"args\":{\"x\":\"a\",\"y\":1},\"queue\":\"" + queue + "\"}",
                         422, "do not fit"),
                 new Case("over 1 MiB", "{\"type\":\"add\",\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}", 413, "larger than"));

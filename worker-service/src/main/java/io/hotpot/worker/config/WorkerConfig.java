@@ -50,5 +50,20 @@ public interface WorkerConfig {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
         Duration resultTtl();
+
+        /**
+         * How long one attempt may run before its handler is interrupted, for handlers that set
+         * no limit of their own and submissions that give no {@code timeout}.
+         */
+        @WithDefault("2h")
+        Duration timeLimit();
+
+        /** Back-off delay before the first retry; each further retry doubles it (with jitter). */
+        @WithDefault("1s")
+        Duration retryBase();
+
+        /** Longest back-off delay between two attempts. */
+        @WithDefault("10m")
+        Duration retryCap();
     }
 }

@@ -2,10 +2,16 @@ package io.hotpot.worker.task;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,16 +23,15 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.TaskError;
-import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
-import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Workload;
 import io.hotpot.worker.config.WorkerConfig;
 
 /**
  * Runs one task message to its recorded outcome: marks it started, runs its handler where its
- * workload belongs (virtual threads for I/O, the bounded pool for CPU), records the result or
- * the error. The returned stage completes only once the outcome is in Redis, and only then may
+ * workload belongs (virtual threads for I/O, the bounded pool for CPU) under its time limit,
+ * records the result, or the error and then either the next attempt (by the {@link RetryPolicy})
+ * or the failure. The returned stage completes only once the outcome is in Redis, and only then may
  * the message be acknowledged.
  */
 @ApplicationScoped
@@ -36,16 +41,25 @@ public class TaskRunner {
     private final HandlerRegistry handlers;
     private final TaskStore store;
     private final ObjectMapper mapper;
+    private final RetryPolicy retryPolicy;
+    private final Duration defaultTimeLimit;
     private final String workerId;
     private final int cpuThreads;
     private final ExecutorService io;
     private final ExecutorService cpu;
+    private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hotpot-time-limits").daemon().factory());
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
+    /** The attempts running now, by task id, so a revoke can stop one. */
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
 
     public TaskRunner(HandlerRegistry handlers, TaskStore store, ObjectMapper mapper, WorkerConfig config) {
         this.handlers = handlers;
         this.store = store;
         this.mapper = mapper;
+        this.retryPolicy = new RetryPolicy(config.tasks().retryBase(), config.tasks().retryCap());
+        this.defaultTimeLimit = config.tasks().timeLimit();
         this.workerId = config.worker().id().orElseGet(TaskRunner::defaultId);
         this.cpuThreads = config.worker().cpuThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-io-", 0).factory());
@@ -84,33 +98,115 @@ public class TaskRunner {
         }
     }
 
+    /**
+     * Interrupts the attempt of a task running on this worker, if there is one; its record then
+     * becomes {@code REVOKED}. Returns whether an attempt was running here.
+     */
+    public boolean revoke(String taskId) {
+        Attempt attempt = running.get(taskId);
+        return attempt != null && attempt.stop(Attempt.REVOKED);
+    }
+
     private void execute(TaskMessage task, TaskHandler<?> handler) {
         TaskStore.Start start = store.start(task, workerId, Instant.now());
         if (!start.shouldRun()) {
-            LOG.infof("HOTPOT-WORKER-011 task %s is already %s; not running it again", task.id(), start.status());
+            LOG.infof("HOTPOT-WORKER-011 task %s is %s; not running it", task.id(), start.status());
             return;
         }
-        TaskStatus status;
-        String field;
-        Object value;
+        Duration limit = timeLimit(task, handler);
+        Attempt attempt = new Attempt(Thread.currentThread());
+        running.put(task.id(), attempt);
+        ScheduledFuture<?> alarm = alarms.schedule(() -> attempt.stop(Attempt.TIMED_OUT), limit.toNanos(),
+                TimeUnit.NANOSECONDS);
+        Object value = null;
+        Exception error = null;
         try {
             if (handler == null) {
                 throw new UnknownTaskTypeException(task.type(), handlers.types().stream().map(t -> t.type()).toList());
             }
-            value = invoke(handler, task, new TaskContext(task.id(), start.attempt(), workerId));
-            status = TaskStatus.SUCCESS;
-            field = TaskFields.RESULT;
+            value = invoke(handler, task, new TaskContext(task.id(), start.attempt(), workerId, task.retries()));
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            status = TaskStatus.FAILURE;
-            field = TaskFields.ERROR;
-            value = new TaskError(e.getClass().getName(), e.getMessage());
-            LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
-                    task.id(), task.type(), start.attempt(), e.getClass().getName(), e.getMessage(), task.correlationId());
+            error = e;
+        } finally {
+            alarm.cancel(false);
+            running.remove(task.id());
         }
-        store.finish(task.id(), status, field, value, workerId, Instant.now());
+        int stoppedBy = attempt.finish();
+        if (stopping && error != null && stoppedBy == Attempt.RUNNING) {
+            // Interrupted by the shutdown after the grace period: not the task's fault, RabbitMQ redelivers it.
+            throw new IllegalStateException("the worker stopped during the attempt", error);
+        }
+        Instant now = Instant.now();
+        if (stoppedBy == Attempt.REVOKED) {
+            LOG.infof("HOTPOT-WORKER-014 task %s revoked while running; its handler was interrupted", task.id());
+            store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now);
+            return;
+        }
+        if (error == null) {
+            store.succeed(task.id(), value, workerId, now);
+            return;
+        }
+        if (stoppedBy == Attempt.TIMED_OUT) {
+            error = new TimeLimitExceededException(limit);
+        }
+        TaskError recorded = new TaskError(error.getClass().getName(), error.getMessage());
+        int maxRetries = task.maxRetries() != null ? task.maxRetries() : handler == null ? 0 : handler.maxRetries();
+        Optional<Duration> delay = retryPolicy.nextDelay(error, task.retries(), maxRetries);
+        if (delay.isPresent()) {
+            Instant next = now.plus(delay.get());
+            LOG.infof("HOTPOT-WORKER-013 task %s (%s) failed on attempt %d (%s: %s); retry %d of %d at %s [correlation %s]",
+                    task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.retries() + 1,
+                    maxRetries, next, task.correlationId());
+            store.retry(task.nextRetry(), recorded, next, workerId, now);
+        } else {
+            LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
+                    task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
+            store.fail(task.id(), recorded, workerId, now);
+        }
+    }
+
+    private Duration timeLimit(TaskMessage task, TaskHandler<?> handler) {
+        if (task.timeout() != null) {
+            return Duration.ofMillis(Math.round(task.timeout() * 1000));
+        }
+        return handler == null ? defaultTimeLimit : handler.timeout().orElse(defaultTimeLimit);
+    }
+
+    /**
+     * One running attempt and who stopped it, if anyone: the time limit or a revoke. Stopping
+     * and finishing exclude each other, so an interrupt never lands after the attempt is over
+     * (on a pool thread it would hit the next task).
+     */
+    private static final class Attempt {
+        static final int RUNNING = 0;
+        static final int TIMED_OUT = 1;
+        static final int REVOKED = 2;
+        static final int DONE = 3;
+
+        private final Thread thread;
+        private int state = RUNNING;
+        private int stoppedBy = RUNNING;
+
+        Attempt(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized boolean stop(int why) {
+            if (state != RUNNING) {
+                return false;
+            }
+            state = why;
+            stoppedBy = why;
+            thread.interrupt();
+            return true;
+        }
+
+        /** Ends the attempt; returns who stopped it ({@link #RUNNING} when nobody did). */
+        synchronized int finish() {
+            state = DONE;
+            Thread.interrupted(); // clear an interrupt the handler did not consume
+            return stoppedBy;
+        }
     }
 
     private <A extends Record> Object invoke(TaskHandler<A> handler, TaskMessage task, TaskContext context)
@@ -119,7 +215,7 @@ public class TaskRunner {
         try {
             args = mapper.treeToValue(task.args(), handler.argsType());
         } catch (Exception e) {
-            throw new IllegalArgumentException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
+            throw new PermanentTaskException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
         }
         return handler.run(args, context);
     }
@@ -135,6 +231,8 @@ public class TaskRunner {
 
     @PreDestroy
     void stop() {
+        stopping = true;
+        alarms.shutdownNow();
         io.shutdownNow();
         cpu.shutdownNow();
         try {
@@ -157,7 +255,7 @@ public class TaskRunner {
     }
 
     /** A task whose type no handler on this worker knows. */
-    public static final class UnknownTaskTypeException extends Exception {
+    public static final class UnknownTaskTypeException extends PermanentTaskException {
         UnknownTaskTypeException(String type, java.util.List<String> known) {
             super("no handler for the task type '" + type + "' on this worker (it has: " + String.join(", ", known) + ")");
         }
