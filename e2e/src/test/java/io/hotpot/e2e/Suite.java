@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The four packaged services, each started as its own process ({@code java -jar
- * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis.
+ * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis,
+ * and any extra replicas a test starts (and may kill).
  * Logs go to {@code e2e/target/e2e-logs/}.
  */
 final class Suite implements AutoCloseable {
@@ -32,33 +33,68 @@ final class Suite implements AutoCloseable {
     /** Starts every service with the given extra system properties per service, and waits until all are ready. */
     Suite start(Map<String, List<String>> extraProperties) throws Exception {
         Files.createDirectories(logs);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String service : SERVICES) {
             int port = freePort();
             ports.put(service, port);
-            Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
-            }
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=127.0.0.1"));
-            command.addAll(extraProperties.getOrDefault(service, List.of()));
-            command.addAll(List.of("-jar", jar.toString()));
-            processes.add(new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(service + ".log").toFile())
-                    .start());
+            processes.add(launch(service, service, port, extraProperties.getOrDefault(service, List.of())));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         for (String service : SERVICES) {
-            while (!ready(service)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(service + " did not become ready; see " + logs.resolve(service + ".log"));
-                }
-                Thread.sleep(200);
-            }
+            awaitReady(service, deadline);
         }
         return this;
+    }
+
+    /**
+     * Starts one more replica of a service (a second worker, say) with its own system
+     * properties, logging to {@code <name>.log}, and waits until it is ready.
+     */
+    Replica startReplica(String service, String name, List<String> properties) throws Exception {
+        int port = freePort();
+        ports.put(name, port);
+        Process process = launch(service, name, port, properties);
+        processes.add(process);
+        awaitReady(name, System.nanoTime() + TimeUnit.SECONDS.toNanos(90));
+        return new Replica(name, process);
+    }
+
+    /** A replica started by {@link #startReplica}. */
+    record Replica(String name, Process process) {
+        /** SIGKILL: the process dies at once, as in an OOM kill or a lost node. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        /** SIGTERM: the process shuts down as Kubernetes asks a pod to. */
+        void terminate() {
+            process.destroy();
+        }
+    }
+
+    private Process launch(String service, String name, int port, List<String> properties) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
+        }
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", jar.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile())
+                .start();
+    }
+
+    private void awaitReady(String name, long deadline) throws InterruptedException {
+        while (!ready(name)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not become ready; see " + logs.resolve(name + ".log"));
+            }
+            Thread.sleep(200);
+        }
     }
 
     URI uri(String service, String path) {
@@ -90,7 +126,7 @@ final class Suite implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        processes.forEach(Process::destroy);
+        processes.stream().filter(Process::isAlive).forEach(Process::destroy);
         for (Process process : processes) {
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
