@@ -16,6 +16,11 @@ public final class RedisKeys {
     public static final String DUE = PREFIX + "due";
     /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
     public static final String DUE_MESSAGES = PREFIX + "due:messages";
+    /**
+     * Pub/sub channel carrying the ids of running tasks that were revoked; the worker running one
+     * interrupts it. The record is already {@code REVOKED} when the id is published.
+     */
+    public static final String REVOKES_CHANNEL = PREFIX + "revokes";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
@@ -25,6 +30,14 @@ public final class RedisKeys {
     /** Hash holding one task's record ({@link TaskFields}). */
     public static String task(String id) {
         return PREFIX + "task:" + id;
+    }
+
+    /**
+     * String marking that a task existed, kept longer than its record, so a read after the
+     * record expired can say so instead of "never submitted".
+     */
+    public static String tombstone(String id) {
+        return PREFIX + "tombstone:" + id;
     }
 
     /**

@@ -36,42 +36,163 @@ public class TaskRecords {
      * KEYS[1] record; ARGV[1] ttl seconds, ARGV[2] event channel, ARGV[3] event, ARGV[4..] fields.
      */
     private static final String CREATE = """
-            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
             local created = redis.call('HSETNX', KEYS[1], 'status', 'PENDING')
             redis.call('HSETNX', KEYS[1], 'attempts', '0')
             redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
             if created == 1 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
             return created
+            """;
+
+    /**
+     * A delayed task: its record ({@code SCHEDULED}) and its entry in the due set, where the
+     * scheduler's leader finds it, in one step. KEYS: record, due set, due messages, tombstone.
+     * ARGV: record ttl, channel, event, due epoch ms, id, message JSON, tombstone ttl, fields.
+     */
+    private static final String SCHEDULE = """
+            redis.call('HSET', KEYS[1], 'status', 'SCHEDULED', 'attempts', '0', unpack(ARGV, 8))
+            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+            redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[4], '1', 'EX', ARGV[7])
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+            return 1
+            """;
+
+    /**
+     * Revokes a task that is not final (the worker's {@code TaskLifecycle.REVOKE}): the record
+     * becomes {@code REVOKED} with the reason, a waiting entry leaves the due set, and a running
+     * task's id goes to the workers so the one running it interrupts it. KEYS: record, due set,
+     * due messages. ARGV: ttl, events channel, revokes channel, at, reason JSON, id. Returns the
+     * status before ('' when there is no record).
+     */
+    private static final String REVOKE = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if not status then return '' end
+            if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then return status end
+            redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[4], 'error', ARGV[5])
+            redis.call('HDEL', KEYS[1], 'nextAttemptAt')
+            redis.call('ZREM', KEYS[2], ARGV[6])
+            redis.call('HDEL', KEYS[3], ARGV[6])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(ARGV[6])
+              .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
+              .. ',"status":"REVOKED","attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
+              .. ',"error":' .. ARGV[5] .. ',"at":' .. cjson.encode(ARGV[4]) .. '}')
+            if status == 'STARTED' then redis.call('PUBLISH', ARGV[3], ARGV[6]) end
+            return status
+            """;
+
+    /** Claims an idempotency key. KEYS[1] key; ARGV[1] task id, ARGV[2] window seconds. Returns the holder, or nil. */
+    private static final String CLAIM = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder then return holder end
+            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            return false
+            """;
+
+    /** Releases an idempotency key only if it still names this task. KEYS[1] key, ARGV[1] task id. */
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
             """;
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ObjectMapper mapper;
     private final Duration ttl;
+    private final Duration tombstoneTtl;
+    private final Duration idempotencyWindow;
 
     public TaskRecords(ReactiveRedisDataSource redis, ObjectMapper mapper, ApiConfig config) {
         this.redis = redis;
         this.hashes = redis.hash(String.class);
         this.mapper = mapper;
         this.ttl = config.tasks().resultTtl();
+        this.tombstoneTtl = config.tasks().tombstoneTtl();
+        this.idempotencyWindow = config.tasks().idempotencyWindow();
     }
 
     /** Records a task that RabbitMQ has just confirmed. */
     public Uni<Void> create(TaskMessage task) {
         TaskEvent event = new TaskEvent(task.id(), task.type(), TaskStatus.PENDING, 0, null, null, null,
                 task.createdAt());
-        List<String> args = new ArrayList<>(List.of("1", RedisKeys.task(task.id()),
-                Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, json(event)));
-        args.addAll(List.of(
+        List<String> args = new ArrayList<>(List.of(CREATE, "2", RedisKeys.task(task.id()), RedisKeys.tombstone(task.id()),
+                Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, json(event),
+                Long.toString(ttl.plus(tombstoneTtl).toSeconds())));
+        args.addAll(fields(task));
+        return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /**
+     * Records a delayed task as {@code SCHEDULED} and puts its message in the due set, to be
+     * published when due. Nothing goes to RabbitMQ now.
+     */
+    public Uni<Void> schedule(TaskMessage task, Instant due) {
+        TaskEvent event = new TaskEvent(task.id(), task.type(), TaskStatus.SCHEDULED, 0, null, null, null,
+                task.createdAt());
+        Duration untilDue = Duration.between(Instant.now(), due);
+        Duration recordTtl = ttl.plus(untilDue.isNegative() ? Duration.ZERO : untilDue);
+        List<String> args = new ArrayList<>(List.of(SCHEDULE, "4", RedisKeys.task(task.id()), RedisKeys.DUE,
+                RedisKeys.DUE_MESSAGES, RedisKeys.tombstone(task.id()), Long.toString(recordTtl.toSeconds()),
+                RedisKeys.TASK_EVENTS_CHANNEL, json(event), Long.toString(due.toEpochMilli()), task.id(), json(task),
+                Long.toString(recordTtl.plus(tombstoneTtl).toSeconds())));
+        args.addAll(fields(task));
+        return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /** Revokes a task; the answer is the status it had before, or {@code null} when there is no record. */
+    public Uni<TaskStatus> revoke(String id, TaskError reason, Instant at) {
+        return redis.execute("EVAL", REVOKE, "3", RedisKeys.task(id), RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
+                Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.REVOKES_CHANNEL, at.toString(),
+                json(reason), id)
+                .map(reply -> reply.toString().isEmpty() ? null : TaskStatus.valueOf(reply.toString()));
+    }
+
+    /**
+     * Claims an idempotency key for a new task. The answer is {@code null} when the key is now
+     * this task's, or the id of the task that holds it.
+     */
+    public Uni<String> claimIdempotencyKey(String key, String taskId) {
+        return redis.execute("EVAL", CLAIM, "1", RedisKeys.idempotency(key), taskId,
+                Long.toString(idempotencyWindow.toSeconds()))
+                .map(reply -> reply == null ? null : reply.toString());
+    }
+
+    /** Gives a key back when its task was not accepted after all, so the client's retry can use it. */
+    public Uni<Void> releaseIdempotencyKey(String key, String taskId) {
+        return redis.execute("EVAL", RELEASE, "1", RedisKeys.idempotency(key), taskId).replaceWithVoid();
+    }
+
+    /** Whether a task with this id existed, though its record may have expired. */
+    public Uni<Boolean> existed(String id) {
+        return redis.execute("EXISTS", RedisKeys.tombstone(id)).map(reply -> reply.toInteger() == 1);
+    }
+
+    private List<String> fields(TaskMessage task) {
+        List<String> fields = new ArrayList<>(List.of(
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
                 TaskFields.ARGS, json(task.args()),
                 TaskFields.QUEUE, task.queue(),
                 TaskFields.PRIORITY, Integer.toString(task.priority()),
                 TaskFields.CREATED_AT, task.createdAt().toString(),
-                TaskFields.CORRELATION_ID, task.correlationId()));
-        args.add(0, CREATE);
-        return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+                TaskFields.CORRELATION_ID, task.correlationId(),
+                TaskFields.RETRIES, Integer.toString(task.retries())));
+        if (task.maxRetries() != null) {
+            fields.addAll(List.of(TaskFields.MAX_RETRIES, task.maxRetries().toString()));
+        }
+        if (task.timeout() != null) {
+            fields.addAll(List.of(TaskFields.TIMEOUT, task.timeout().toString()));
+        }
+        if (task.expires() != null) {
+            fields.addAll(List.of(TaskFields.EXPIRES, task.expires().toString()));
+        }
+        if (task.eta() != null) {
+            fields.addAll(List.of(TaskFields.ETA, task.eta().toString()));
+        }
+        return fields;
     }
 
     /** The record of a task, or {@code null} when Redis holds none (unknown or expired). */
@@ -93,7 +214,13 @@ public class TaskRecords {
                 instant(f.get(TaskFields.CREATED_AT)),
                 instant(f.get(TaskFields.STARTED_AT)),
                 instant(f.get(TaskFields.FINISHED_AT)),
-                f.get(TaskFields.WORKER));
+                f.get(TaskFields.WORKER),
+                Integer.parseInt(f.getOrDefault(TaskFields.RETRIES, "0")),
+                f.get(TaskFields.MAX_RETRIES) == null ? null : Integer.valueOf(f.get(TaskFields.MAX_RETRIES)),
+                f.get(TaskFields.TIMEOUT) == null ? null : Double.valueOf(f.get(TaskFields.TIMEOUT)),
+                instant(f.get(TaskFields.ETA)),
+                instant(f.get(TaskFields.EXPIRES)),
+                instant(f.get(TaskFields.NEXT_ATTEMPT_AT)));
     }
 
     private static Instant instant(String text) {
