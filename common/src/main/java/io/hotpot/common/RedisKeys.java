@@ -21,6 +21,8 @@ public final class RedisKeys {
      * interrupts it. The record is already {@code REVOKED} when the id is published.
      */
     public static final String REVOKES_CHANNEL = PREFIX + "revokes";
+    /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
+    public static final String SCHEDULES = PREFIX + "schedules";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 
@@ -46,6 +48,41 @@ public final class RedisKeys {
      */
     public static String idempotency(String key) {
         return PREFIX + "idempotency:" + key;
+    }
+
+    /**
+     * String holding the scheduler leader's lock: {@code <token>#<epoch>}, with an expiry the
+     * leader keeps renewing. {@code group} separates independent sets of scheduler replicas
+     * ({@code scheduler} by default).
+     */
+    public static String leaderLock(String group) {
+        return PREFIX + "leader:" + group;
+    }
+
+    /** Counter incremented on every acquisition of {@link #leaderLock(String)}: the fencing epoch. */
+    public static String leaderEpoch(String group) {
+        return PREFIX + "leader:" + group + ":epoch";
+    }
+
+    /**
+     * Hash: schedule name → {@link ScheduleDefinition} JSON of the schedules in a scheduler
+     * group's configuration, written by that group's leader so the API can show them.
+     */
+    public static String configSchedules(String group) {
+        return PREFIX + "schedules:config:" + group;
+    }
+
+    /** Hash holding a schedule's state ({@link ScheduleFields}). */
+    public static String scheduleState(String name) {
+        return PREFIX + "schedule:" + name;
+    }
+
+    /**
+     * String set once ({@code SET NX}) when a schedule's tick creates its task; holds the task id.
+     * It makes a tick create one task, even with two leaders at once.
+     */
+    public static String fired(String schedule, long fireTimeMillis) {
+        return PREFIX + "fired:" + schedule + ":" + fireTimeMillis;
     }
 
     /** String holding one worker's latest {@link WorkerHeartbeat} as JSON; expires with the heartbeat. */

@@ -75,6 +75,18 @@ class ContractsTest {
     }
 
     @Test
+    void scheduleDefinitionRoundTripsWithWireNames() throws Exception {
+        ScheduleDefinition definition = new ScheduleDefinition("nightly", "0 0 7 * * ?", "Europe/Paris", null, null,
+                true, MissedPolicy.RUN_ONCE, new ScheduleDefinition.Task("add", mapper.readTree("{\"x\":1}"), "default", 2),
+                ScheduleDefinition.SOURCE_API, Instant.parse("2026-11-26T10:00:00Z"));
+        assertEquals(definition, roundTrip(definition, ScheduleDefinition.class));
+        JsonNode json = mapper.valueToTree(definition);
+        assertEquals("run-once", json.get("missed").asText());
+        assertEquals(MissedPolicy.SKIP, MissedPolicy.fromWireName("skip"));
+        assertEquals(null, MissedPolicy.fromWireName("SKIP"));
+    }
+
+    @Test
     void finalStatesAreTheThreeEndings() {
         EnumSet<TaskStatus> finals = EnumSet.noneOf(TaskStatus.class);
         for (TaskStatus status : TaskStatus.values()) {
@@ -93,5 +105,7 @@ class ContractsTest {
         assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
         assertEquals("hotpot:idempotency:k-1", RedisKeys.idempotency("k-1"));
+        assertEquals("hotpot:fired:nightly:1000", RedisKeys.fired("nightly", 1000));
+        assertEquals("hotpot:leader:scheduler", RedisKeys.leaderLock("scheduler"));
     }
 }

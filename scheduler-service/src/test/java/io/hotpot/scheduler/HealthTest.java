@@ -10,8 +10,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 
 @QuarkusTest
+@TestProfile(OwnLeaderGroup.class)
 class HealthTest {
     @Test
     void readyWhenItsBrokersAnswer() {

@@ -15,6 +15,18 @@ public interface ApiConfig {
     /** How the API sees workers. */
     Workers workers();
 
+    /** Schedules kept through {@code /api/schedules}. */
+    Schedules schedules();
+
+    interface Schedules {
+        /**
+         * The scheduler group ({@code hotpot.leader.name} of scheduler-service) whose configured
+         * schedules the API lists beside the dynamic ones.
+         */
+        @WithDefault("scheduler")
+        String schedulerGroup();
+    }
+
     interface Tasks {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")

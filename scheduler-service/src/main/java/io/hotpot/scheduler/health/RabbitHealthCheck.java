@@ -6,15 +6,15 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.hotpot.scheduler.messaging.RabbitConnection;
+import io.hotpot.scheduler.messaging.TaskPublisher;
 
 /** Not ready while RabbitMQ is unreachable: due tasks could not be queued. */
 @Readiness
 @ApplicationScoped
 public class RabbitHealthCheck implements HealthCheck {
-    private final RabbitConnection rabbit;
+    private final TaskPublisher rabbit;
 
-    public RabbitHealthCheck(RabbitConnection rabbit) {
+    public RabbitHealthCheck(TaskPublisher rabbit) {
         this.rabbit = rabbit;
     }
 

@@ -1,0 +1,158 @@
+package io.hotpot.scheduler.leader;
+
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.hotpot.common.RedisKeys;
+import io.hotpot.scheduler.config.SchedulerConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Leadership among the scheduler replicas: a lock in Redis that expires unless its holder renews
+ * it (see docs/decisions/0020-timekeeping.md). Every acquisition increments an epoch, and the
+ * lock's value is this replica's token with that epoch; every write the leader makes in Redis
+ * checks that value in the same script (the fence), so a replica that lost the lock cannot
+ * write as leader even before it notices. Locally a replica stops acting as leader as soon as a
+ * renewal fails or its last successful renewal is older than the lock's lifetime allows.
+ */
+@ApplicationScoped
+public class LeaderLock {
+    private static final Logger LOG = Logger.getLogger(LeaderLock.class);
+
+    /** KEYS[1] lock, KEYS[2] epoch; ARGV[1] token, ARGV[2] ttl ms. Returns the new epoch, or 0 when held by another. */
+    private static final String ACQUIRE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            local epoch = redis.call('INCR', KEYS[2])
+            redis.call('SET', KEYS[1], ARGV[1] .. '#' .. epoch, 'PX', ARGV[2])
+            return epoch
+            """;
+    /** KEYS[1] lock; ARGV[1] value, ARGV[2] ttl ms. 1 when still ours and renewed. */
+    private static final String RENEW = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return 0
+            """;
+    /** KEYS[1] lock; ARGV[1] value. Deletes the lock only if it is still ours. */
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """;
+
+    private final RedisDataSource redis;
+    private final String lockKey;
+    private final String epochKey;
+    private final String token;
+    private final long ttlMillis;
+    /** Local validity: a renewal sent at t keeps us leader until t + ttl - margin (clock drift, pauses). */
+    private final long validityNanos;
+
+    private final long renewEveryMillis;
+    /** Its own thread: renewals must not wait behind other work. */
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hotpot-leader-lock").daemon().factory());
+
+    private volatile String value;
+    private volatile long epoch;
+    private volatile long validUntilNanos;
+
+    public LeaderLock(RedisDataSource redis, SchedulerConfig config) {
+        this.redis = redis;
+        this.lockKey = RedisKeys.leaderLock(config.leader().name());
+        this.epochKey = RedisKeys.leaderEpoch(config.leader().name());
+        this.token = config.leader().instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName())
+                + ":" + UUID.randomUUID().toString().substring(0, 8);
+        this.ttlMillis = config.leader().ttl().toMillis();
+        this.renewEveryMillis = config.leader().renewEvery().toMillis();
+        long margin = Math.max(config.leader().ttl().toMillis() / 5, 200);
+        this.validityNanos = (ttlMillis - margin) * 1_000_000L;
+    }
+
+    /** Whether this replica holds the lock right now; checked before every action a leader takes. */
+    public boolean isLeader() {
+        return value != null && System.nanoTime() - validUntilNanos < 0;
+    }
+
+    /**
+     * The lock's value while this replica leads ({@code <token>#<epoch>}), for scripts that must
+     * write only as leader; {@code null} otherwise.
+     */
+    public String fence() {
+        return isLeader() ? value : null;
+    }
+
+    /** The epoch of the current or last leadership of this replica; 0 if it never led. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The Redis key of the lock, for fenced scripts. */
+    public String lockKey() {
+        return lockKey;
+    }
+
+    void start(@Observes StartupEvent event) {
+        thread.scheduleWithFixedDelay(this::tick, 0, renewEveryMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void tick() {
+        long sent = System.nanoTime();
+        String current = value;
+        try {
+            if (current != null) {
+                Response renewed = redis.execute("EVAL", RENEW, "1", lockKey, current, Long.toString(ttlMillis));
+                if (renewed.toLong() == 1) {
+                    validUntilNanos = sent + validityNanos;
+                } else {
+                    lose("the lock is held by another replica now");
+                }
+                return;
+            }
+            Response acquired = redis.execute("EVAL", ACQUIRE, "2", lockKey, epochKey, token, Long.toString(ttlMillis));
+            long newEpoch = acquired.toLong();
+            if (newEpoch > 0) {
+                epoch = newEpoch;
+                validUntilNanos = sent + validityNanos;
+                value = token + "#" + newEpoch;
+                LOG.infof("HOTPOT-SCHEDULER-010 this replica (%s) leads, epoch %d", token, newEpoch);
+            }
+        } catch (RuntimeException e) {
+            if (current != null && value != null) {
+                lose("the lock could not be renewed (" + e.getMessage() + ")");
+            } else {
+                LOG.debugf("leader lock not taken: %s", e.getMessage());
+            }
+        }
+    }
+
+    private void lose(String why) {
+        if (value != null) {
+            value = null;
+            LOG.warnf("HOTPOT-SCHEDULER-011 this replica (%s) stopped leading at epoch %d: %s", token, epoch, why);
+        }
+    }
+
+    /** A replica stopping on purpose hands leadership over at once instead of after the ttl. */
+    void stop(@Observes ShutdownEvent event) {
+        thread.shutdownNow();
+        String current = value;
+        value = null;
+        if (current != null) {
+            try {
+                redis.execute("EVAL", RELEASE, "1", lockKey, current);
+                LOG.infof("HOTPOT-SCHEDULER-012 released the leader lock (epoch %d)", epoch);
+            } catch (RuntimeException e) {
+                LOG.debugf("releasing the leader lock: %s", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.hotpot.scheduler.schedule;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hotpot.common.Amqp;
+import io.hotpot.scheduler.config.SchedulerConfig;
+import io.hotpot.scheduler.leader.LeaderLock;
+import io.hotpot.scheduler.messaging.TaskPublisher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * On the leader only: moves due tasks (countdown, eta, retry back-off, fired schedules) from
+ * Redis to RabbitMQ. Each message is published as stored, confirmed, and only then removed;
+ * a crash between confirm and removal publishes it again, which the worker tolerates (it never
+ * restarts a finished task). An entry that fails to publish stays due for the next round.
+ */
+@ApplicationScoped
+public class DueTaskJob {
+    private static final Logger LOG = Logger.getLogger(DueTaskJob.class);
+    /** An id with no message may be a writer half-way; after this long it is an orphan. */
+    private static final long ORPHAN_AFTER_MS = 10_000;
+    /** Batches per round at most, so one round never holds the next off for long. */
+    private static final int MAX_BATCHES = 10;
+
+    private final LeaderLock leader;
+    private final DueTasks due;
+    private final TaskPublisher publisher;
+    private final ObjectMapper mapper;
+    private final int batchSize;
+    private final long pollEveryMillis;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hotpot-due-task-job").daemon().factory());
+
+    public DueTaskJob(LeaderLock leader, DueTasks due, TaskPublisher publisher, ObjectMapper mapper,
+            SchedulerConfig config) {
+        this.leader = leader;
+        this.due = due;
+        this.publisher = publisher;
+        this.mapper = mapper;
+        this.batchSize = config.due().batchSize();
+        this.pollEveryMillis = config.due().pollEvery().toMillis();
+    }
+
+    void start(@Observes StartupEvent event) {
+        thread.scheduleWithFixedDelay(this::tick, pollEveryMillis, pollEveryMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        thread.shutdownNow();
+    }
+
+    void tick() {
+        try {
+            moveDue(System.currentTimeMillis());
+        } catch (RuntimeException e) { // the executor would stop repeating on an escaped exception
+            LOG.warnf("HOTPOT-SCHEDULER-023 moving due tasks failed (%s); next round retries", e.getMessage());
+        }
+    }
+
+    /** Publishes what is due at {@code now}; returns how many were published and removed. */
+    public int moveDue(long now) {
+        int moved = 0;
+        for (int round = 0; round < MAX_BATCHES; round++) {
+            String fence = leader.fence();
+            if (fence == null || !publisher.isConnected()) {
+                return moved;
+            }
+            List<DueTasks.Entry> entries = due.take(leader.lockKey(), fence, now, batchSize);
+            if (entries == null || entries.isEmpty()) {
+                return moved;
+            }
+            int published = publishAll(entries, now);
+            moved += published;
+            if (entries.size() < batchSize || published == 0) {
+                return moved;
+            }
+        }
+        return moved;
+    }
+
+    private int publishAll(List<DueTasks.Entry> entries, long now) {
+        List<DueTasks.Entry> sent = new ArrayList<>();
+        List<CompletableFuture<Void>> confirms = new ArrayList<>();
+        for (DueTasks.Entry entry : entries) {
+            if (entry.message().isEmpty()) {
+                if (now - entry.dueAt() > ORPHAN_AFTER_MS && due.remove(entry)) {
+                    LOG.warnf("HOTPOT-SCHEDULER-021 due task %s had no message; removed from the due set", entry.id());
+                }
+                continue;
+            }
+            JsonNode message;
+            try {
+                message = mapper.readTree(entry.message());
+            } catch (java.io.IOException e) {
+                message = null;
+            }
+            if (message == null || !message.isObject() || !message.path("id").isTextual()) {
+                if (due.remove(entry)) {
+                    LOG.errorf("HOTPOT-SCHEDULER-022 due task %s has an unreadable message and was removed: %s",
+                            entry.id(), entry.message());
+                }
+                continue;
+            }
+            String queue = message.path("queue").isTextual() ? message.get("queue").asText() : Amqp.DEFAULT_QUEUE;
+            int priority = Math.max(0, Math.min(Amqp.MAX_PRIORITY, message.path("priority").asInt(0)));
+            sent.add(entry);
+            confirms.add(publisher.publish(queue, priority, message.get("id").asText(), message.path("type").asText(null),
+                    entry.message().getBytes(StandardCharsets.UTF_8)));
+        }
+        int published = 0;
+        for (int i = 0; i < sent.size(); i++) {
+            DueTasks.Entry entry = sent.get(i);
+            try {
+                confirms.get(i).get();
+                due.remove(entry);
+                published++;
+            } catch (ExecutionException e) {
+                LOG.warnf("HOTPOT-SCHEDULER-020 due task %s was not published (%s); it stays due", entry.id(),
+                        e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return published;
+            }
+        }
+        return published;
+    }
+}
