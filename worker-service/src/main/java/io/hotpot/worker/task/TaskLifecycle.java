@@ -19,9 +19,13 @@ import io.hotpot.common.TaskStatus;
  *   STARTED ─start─► STARTED (redelivered after its worker died: a new attempt)
  *   PENDING, SCHEDULED, RETRY ──expire──► REVOKED (not started before {@code expires})
  *   any non-final ──revoke──► REVOKED
+ *   FAILURE ──requeue──► PENDING (an operator re-queues its dead letter)
  * </pre>
  * A record with no status yet (the worker was faster than api-service's first write) counts as
- * {@code PENDING}. Final statuses ({@link TaskStatus#isFinal()}) never change.
+ * {@code PENDING}. Final statuses ({@link TaskStatus#isFinal()}) never change by themselves:
+ * the one way back is an operator's {@link #REQUEUE} of a dead letter. api-service writes
+ * {@code REVOKE} (TaskRecords) and {@code REQUEUE} (DeadLetterService) with the same source
+ * statuses as listed here.
  */
 public enum TaskLifecycle {
     /** A worker takes the task and begins an attempt. */
@@ -35,7 +39,9 @@ public enum TaskLifecycle {
     /** The task was not started before its {@code expires} time. */
     EXPIRE(TaskStatus.REVOKED, TaskStatus.PENDING, TaskStatus.SCHEDULED, TaskStatus.RETRY),
     /** Someone revoked it. */
-    REVOKE(TaskStatus.REVOKED, TaskStatus.PENDING, TaskStatus.SCHEDULED, TaskStatus.RETRY, TaskStatus.STARTED);
+    REVOKE(TaskStatus.REVOKED, TaskStatus.PENDING, TaskStatus.SCHEDULED, TaskStatus.RETRY, TaskStatus.STARTED),
+    /** An operator re-queued the task's dead letter: it runs again, with its retries afresh. */
+    REQUEUE(TaskStatus.PENDING, TaskStatus.FAILURE);
 
     private final TaskStatus to;
     private final Set<TaskStatus> from;

@@ -85,12 +85,12 @@ public class TaskRunner {
      * the task was already final), and fails when the record could not be written: then the
      * message must go back to the queue.
      */
-    public CompletableFuture<Void> run(TaskMessage task) {
+    public CompletableFuture<Outcome> run(TaskMessage task) {
         TaskHandler<?> handler = handlers.find(task.type()).orElse(null);
         ExecutorService where = handler == null || handler.workload() == Workload.CPU ? cpu : io;
         inFlight.incrementAndGet();
         try {
-            return CompletableFuture.runAsync(() -> execute(task, handler), where)
+            return CompletableFuture.supplyAsync(() -> execute(task, handler), where)
                     .whenComplete((ignored, e) -> inFlight.decrementAndGet());
         } catch (RuntimeException rejected) {
             inFlight.decrementAndGet();
@@ -107,11 +107,19 @@ public class TaskRunner {
         return attempt != null && attempt.stop(Attempt.REVOKED);
     }
 
-    private void execute(TaskMessage task, TaskHandler<?> handler) {
+    /** What to do with the message once its outcome is recorded. */
+    public enum Outcome {
+        /** Done with it: acknowledge. */
+        ACK,
+        /** It failed for good and is worth keeping: reject it into the dead letters. */
+        DEAD_LETTER
+    }
+
+    private Outcome execute(TaskMessage task, TaskHandler<?> handler) {
         TaskStore.Start start = store.start(task, workerId, Instant.now());
         if (!start.shouldRun()) {
             LOG.infof("HOTPOT-WORKER-011 task %s is %s; not running it", task.id(), start.status());
-            return;
+            return Outcome.ACK;
         }
         Duration limit = timeLimit(task, handler);
         Attempt attempt = new Attempt(Thread.currentThread());
@@ -140,11 +148,11 @@ public class TaskRunner {
         if (stoppedBy == Attempt.REVOKED) {
             LOG.infof("HOTPOT-WORKER-014 task %s revoked while running; its handler was interrupted", task.id());
             store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now);
-            return;
+            return Outcome.ACK;
         }
         if (error == null) {
             store.succeed(task.id(), value, workerId, now);
-            return;
+            return Outcome.ACK;
         }
         if (stoppedBy == Attempt.TIMED_OUT) {
             error = new TimeLimitExceededException(limit);
@@ -158,11 +166,15 @@ public class TaskRunner {
                     task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.retries() + 1,
                     maxRetries, next, task.correlationId());
             store.retry(task.nextRetry(), recorded, next, workerId, now);
-        } else {
-            LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
-                    task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
-            store.fail(task.id(), recorded, workerId, now);
+            return Outcome.ACK;
         }
+        LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
+                task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
+        store.fail(task.id(), recorded, workerId, now);
+        // Kept as a dead letter: retries used up, or rejected (no handler, arguments that do not fit).
+        // A handler's own permanent error is an answer, not a loss: recorded, not kept.
+        boolean rejected = error instanceof UnknownTaskTypeException || error instanceof ArgumentsException;
+        return rejected || !(error instanceof PermanentTaskException) ? Outcome.DEAD_LETTER : Outcome.ACK;
     }
 
     private Duration timeLimit(TaskMessage task, TaskHandler<?> handler) {
@@ -215,7 +227,7 @@ public class TaskRunner {
         try {
             args = mapper.treeToValue(task.args(), handler.argsType());
         } catch (Exception e) {
-            throw new PermanentTaskException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
+            throw new ArgumentsException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
         }
         return handler.run(args, context);
     }
@@ -252,6 +264,13 @@ public class TaskRunner {
             }
         }
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /** Arguments the handler cannot read (api-service checks them first; a message from elsewhere may not fit). */
+    public static final class ArgumentsException extends PermanentTaskException {
+        ArgumentsException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** A task whose type no handler on this worker knows. */

@@ -79,6 +79,7 @@ class TaskConsumerTest {
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel ch = connection.createChannel()) {
             ch.queueDelete(Amqp.queueName(QUEUE));
+            ch.queueDelete(Amqp.deadQueueName(QUEUE));
         }
     }
 
@@ -105,6 +106,18 @@ class TaskConsumerTest {
             throws Exception {
         return new TaskMessage(UUID.randomUUID().toString(), type, mapper.readTree(argsJson), QUEUE, 0, Instant.now(),
                 null, maxRetries, timeout, expires, null, 0);
+    }
+
+    /** The message ids and bodies in the queue's dead letters, read without taking them. */
+    private Map<String, String> deadLetters() throws Exception {
+        Map<String, String> found = new java.util.HashMap<>();
+        try (Channel peek = amqp.createChannel()) {
+            com.rabbitmq.client.GetResponse got;
+            while ((got = peek.basicGet(Amqp.deadQueueName(QUEUE), false)) != null) {
+                found.put(String.valueOf(got.getProps().getMessageId()), new String(got.getBody()));
+            }
+        } // closing the channel returns them to the queue
+        return found;
     }
 
     private Map<String, String> record(String id) {
@@ -144,20 +157,34 @@ class TaskConsumerTest {
     }
 
     @Test
-    void anUnknownTypeFailsWithAClearError() throws Exception {
+    void anUnknownTypeFailsWithAClearErrorAndIsKeptAsADeadLetter() throws Exception {
         String id = publish("no-such-type", "{}", false);
         JsonNode error = mapper.readTree(awaitStatus(id, "FAILURE").get("error"));
         assertTrue(error.get("message").asText().contains("no handler for the task type 'no-such-type'"), error.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().containsKey(id));
     }
 
     @Test
-    void anUndecodableMessageIsRejectedAndTheWorkerGoesOn() throws Exception {
-        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-                "not json".getBytes());
+    void anUndecodableMessageIsRejectedIntoTheDeadLettersAndTheWorkerGoesOn() throws Exception {
+        String bad = "undecodable-" + UUID.randomUUID();
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
+                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(bad).build(), "not json".getBytes());
         channel.waitForConfirmsOrDie(5000);
         String id = publish("add", "{\"x\":1,\"y\":1}", false);
         assertEquals("2", awaitStatus(id, "SUCCESS").get("result"));
         await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(Amqp.queueName(QUEUE)) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "not json".equals(deadLetters().get(bad)));
+        assertTrue(!deadLetters().containsKey(id), "a success is no dead letter");
+    }
+
+    @Test
+    void exhaustedRetriesAreKeptAsADeadLetterButAPermanentErrorIsNot() throws Exception {
+        String exhausted = publish(message("flaky", "{\"failures\":1}", 0, null, null));
+        String permanent = publish(message("flaky", "{\"failures\":1,\"permanent\":true}", null, null, null));
+        awaitStatus(exhausted, "FAILURE");
+        awaitStatus(permanent, "FAILURE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().containsKey(exhausted));
+        assertTrue(!deadLetters().containsKey(permanent));
     }
 
     @Test

@@ -30,7 +30,7 @@ class TaskLifecycleTest {
         legal.put(RETRY, EnumSet.of(STARTED, REVOKED));
         legal.put(STARTED, EnumSet.of(STARTED, SUCCESS, FAILURE, RETRY, REVOKED));
         legal.put(SUCCESS, EnumSet.noneOf(TaskStatus.class));
-        legal.put(FAILURE, EnumSet.noneOf(TaskStatus.class));
+        legal.put(FAILURE, EnumSet.of(PENDING));
         legal.put(REVOKED, EnumSet.noneOf(TaskStatus.class));
         for (TaskStatus from : TaskStatus.values()) {
             for (TaskStatus to : TaskStatus.values()) {
@@ -40,12 +40,15 @@ class TaskLifecycleTest {
     }
 
     @Test
-    void finalStatusesNeverChange() {
+    void onlyAnOperatorsRequeueLeavesAFinalStatus() {
         for (TaskLifecycle change : TaskLifecycle.values()) {
             for (TaskStatus from : change.from()) {
-                assertFalse(from.isFinal(), change + " starts from the final " + from);
+                if (change != TaskLifecycle.REQUEUE) {
+                    assertFalse(from.isFinal(), change + " starts from the final " + from);
+                }
             }
         }
+        assertEquals(EnumSet.of(FAILURE), TaskLifecycle.REQUEUE.from());
     }
 
     @Test
