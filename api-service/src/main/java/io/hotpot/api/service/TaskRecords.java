@@ -84,6 +84,34 @@ public class TaskRecords {
             return status
             """;
 
+    /**
+     * An operator re-queues a dead letter (the worker's {@code TaskLifecycle.REQUEUE}): a
+     * {@code FAILURE} record becomes {@code PENDING} again with its retries afresh. KEYS[1]
+     * record; ARGV ttl, channel, at. Returns 1 when the task may be re-queued (also when its
+     * record expired: the worker writes a new one), 0 when its status is anything but FAILURE.
+     */
+    private static final String REQUEUE = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if not status then return 1 end
+            if status ~= 'FAILURE' then return 0 end
+            redis.call('HSET', KEYS[1], 'status', 'PENDING', 'retries', '0')
+            redis.call('HDEL', KEYS[1], 'finishedAt', 'nextAttemptAt')
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(redis.call('HGET', KEYS[1], 'id'))
+              .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
+              .. ',"status":"PENDING","attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
+              .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
+            return 1
+            """;
+
+    /** Undoes {@link #REQUEUE} when the copy could not be published. KEYS[1] record. */
+    private static final String UNREQUEUE = """
+            if redis.call('HGET', KEYS[1], 'status') == 'PENDING' then
+              redis.call('HSET', KEYS[1], 'status', 'FAILURE')
+            end
+            return 1
+            """;
+
     /** Claims an idempotency key. KEYS[1] key; ARGV[1] task id, ARGV[2] window seconds. Returns the holder, or nil. */
     private static final String CLAIM = """
             local holder = redis.call('GET', KEYS[1])
@@ -163,6 +191,17 @@ public class TaskRecords {
     /** Gives a key back when its task was not accepted after all, so the client's retry can use it. */
     public Uni<Void> releaseIdempotencyKey(String key, String taskId) {
         return redis.execute("EVAL", RELEASE, "1", RedisKeys.idempotency(key), taskId).replaceWithVoid();
+    }
+
+    /** Reopens a failed task for its dead letter's re-queue; {@code false} when it is not FAILURE. */
+    public Uni<Boolean> requeue(String id, Instant at) {
+        return redis.execute("EVAL", REQUEUE, "1", RedisKeys.task(id), Long.toString(ttl.toSeconds()),
+                RedisKeys.TASK_EVENTS_CHANNEL, at.toString()).map(reply -> reply.toInteger() == 1);
+    }
+
+    /** Puts a reopened task back to FAILURE when its re-queue did not happen. */
+    public Uni<Void> unrequeue(String id) {
+        return redis.execute("EVAL", UNREQUEUE, "1", RedisKeys.task(id)).replaceWithVoid();
     }
 
     /** Whether a task with this id existed, though its record may have expired. */

@@ -66,6 +66,9 @@ class TaskResourceTest {
         channel = amqp.createChannel();
         channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
+        channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true);
+        channel.queueDeclare(Amqp.deadQueueName(queue), true, false, true, null);
+        channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
         WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true))),
@@ -81,6 +84,7 @@ class TaskResourceTest {
         redis.key().del(RedisKeys.worker(workerId));
         redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
         channel.queueDelete(Amqp.queueName(queue));
+        channel.queueDelete(Amqp.deadQueueName(queue));
         amqp.close();
     }
 
@@ -322,5 +326,60 @@ class TaskResourceTest {
         given().get("/api/tasks/" + id).then().statusCode(404).contentType("application/problem+json")
                 .body("detail", containsString("record expired")).body("detail", containsString("kept for 24h"));
         redis.key().del(RedisKeys.tombstone(id));
+    }
+
+    /** What a worker does with a task it gives up: FAILURE in the record, then reject without requeue. */
+    private void failAndReject(String id) throws Exception {
+        GetResponse message = channel.basicGet(Amqp.queueName(queue), false);
+        assertNotNull(message);
+        if (id != null) {
+            assertEquals(id, message.getProps().getMessageId());
+            redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "FAILURE", "retries", "3",
+                    "error", "{\"type\":\"java.io.IOException\",\"message\":\"smtp down\"}"));
+        }
+        channel.basicReject(message.getEnvelope().getDeliveryTag(), false);
+    }
+
+    @Test
+    void deadLettersAreListedWithTheirErrorsAndRequeuedOneOrAll() throws Exception {
+        String id = submit(",\"maxRetries\":3", 202);
+        failAndReject(id);
+        String junk = "junk-" + UUID.randomUUID();
+        channel.confirmSelect();
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, queue, true,
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder().messageId(junk).deliveryMode(2).build(),
+                "not json".getBytes(StandardCharsets.UTF_8));
+        channel.waitForConfirmsOrDie(5000);
+        failAndReject(null);
+
+        given().queryParam("queue", queue).get("/api/dead-letters").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("find { it.id == '" + id + "' }.error.message", equalTo("smtp down"))
+                .body("find { it.id == '" + id + "' }.status", equalTo("FAILURE"))
+                .body("find { it.id == '" + id + "' }.reason", equalTo("rejected"))
+                .body("find { it.id == '" + id + "' }.deadAt", notNullValue())
+                .body("find { it.id == '" + junk + "' }.error.type", equalTo("UndecodableMessage"))
+                .body("find { it.id == '" + junk + "' }.body", equalTo("not json"));
+        given().get("/api/dead-letters").then().statusCode(200).body("id", hasItem(id));
+        assertEquals(2, channel.messageCount(Amqp.deadQueueName(queue)), "listing takes nothing away");
+        given().queryParam("limit", 0).get("/api/dead-letters").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+
+        given().queryParam("queue", queue).post("/api/dead-letters/" + id + "/requeue").then().statusCode(200)
+                .body("requeued", equalTo(List.of(id)));
+        given().get("/api/tasks/" + id).then().body("status", equalTo("PENDING")).body("retries", equalTo(0));
+        GetResponse again = channel.basicGet(Amqp.queueName(queue), true);
+        assertNotNull(again, "back on its task queue");
+        TaskMessage requeued = mapper.readValue(again.getBody(), TaskMessage.class);
+        assertEquals(id, requeued.id());
+        assertEquals(0, requeued.retries(), "its retries start afresh");
+        assertEquals(3, requeued.maxRetries());
+        given().queryParam("queue", queue).post("/api/dead-letters/" + id + "/requeue").then().statusCode(404)
+                .contentType("application/problem+json");
+
+        given().queryParam("queue", queue).post("/api/dead-letters/requeue").then().statusCode(200)
+                .body("count", equalTo(1)).body("requeued", equalTo(List.of(junk)));
+        assertEquals(0, channel.messageCount(Amqp.deadQueueName(queue)));
+        assertEquals(1, queued());
     }
 }
