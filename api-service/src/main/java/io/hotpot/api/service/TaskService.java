@@ -68,6 +68,8 @@ public class TaskService {
         Instant now = Instant.now();
         Request request = parse(submission, correlationId, now);
         return Uni.combine().all().unis(workers.liveTypes(), workers.liveQueues()).asTuple()
+                .onFailure().transform(e -> Problem.unavailable("The live workers could not be read from Redis ("
+                        + rootMessage(e) + "). Nothing was queued; try again."))
                 .map(live -> checkAgainstWorkers(request, live.getItem1(), live.getItem2(), now))
                 .flatMap(message -> request.idempotencyKey() == null
                         ? accept(message, request)
@@ -101,7 +103,10 @@ public class TaskService {
 
     /** A task's record; 404 when there is none, saying whether it expired. */
     public Uni<TaskView> get(String id) {
-        return records.find(id).flatMap(view -> view != null
+        return records.find(id)
+                .onFailure().transform(e -> Problem.unavailable("The task's record could not be read from Redis ("
+                        + rootMessage(e) + "); try again."))
+                .flatMap(view -> view != null
                 ? Uni.createFrom().item(view)
                 : records.existed(id).map(existed -> {
                     throw existed
