@@ -16,11 +16,6 @@ public final class RedisKeys {
     public static final String DUE = PREFIX + "due";
     /** Hash: task id → the {@link TaskMessage} JSON to publish when the task is due. */
     public static final String DUE_MESSAGES = PREFIX + "due:messages";
-    /**
-     * Pub/sub channel carrying the ids of running tasks that were revoked; the worker running one
-     * interrupts it. The record is already {@code REVOKED} when the id is published.
-     */
-    public static final String REVOKES_CHANNEL = PREFIX + "revokes";
     /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
     public static final String SCHEDULES = PREFIX + "schedules";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */

@@ -63,6 +63,16 @@ class BrokerFaultIT {
         }
     }
 
+    /** The in-flight count in the worker's latest heartbeat, -1 when it has none. */
+    private int inFlight(String worker) throws Exception {
+        for (JsonNode each : mapper.readTree(get("/api/workers").body())) {
+            if (worker.equals(each.path("id").asText())) {
+                return each.path("inFlight").asInt();
+            }
+        }
+        return -1;
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -157,5 +167,19 @@ class BrokerFaultIT {
         assertTrue(codes.containsKey(503), "the outage was seen: " + codes);
         assertTrue(ids.size() >= 100, "most submissions outside the outages were accepted: " + codes);
         assertEquals(ids.size(), status.values().stream().filter("SUCCESS"::equals).count());
+
+        // The worker's revoke subscription came back with Redis too: a running task is still interrupted.
+        HttpResponse<String> long_ = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"args\":{\"seconds\":60}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, long_.statusCode(), long_.body());
+        String id = mapper.readTree(long_.body()).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "STARTED".equals(mapper.readTree(get("/api/tasks/" + id).body())
+                .path("status").asText()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("e2e-fault-worker") == 1);
+        assertEquals(200, suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id)).DELETE()
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("e2e-fault-worker") == 0);
     }
 }

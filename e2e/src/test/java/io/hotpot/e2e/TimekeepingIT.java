@@ -64,6 +64,16 @@ class TimekeepingIT {
         }
     }
 
+    /** The in-flight count in the worker's latest heartbeat, -1 when it has none. */
+    private int inFlight(String worker) throws Exception {
+        for (JsonNode each : mapper.readTree(get("/api/workers").body())) {
+            if (worker.equals(each.path("id").asText())) {
+                return each.path("inFlight").asInt();
+            }
+        }
+        return -1;
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -147,19 +157,14 @@ class TimekeepingIT {
     void aRevokedRunningTaskIsInterruptedAndItsSlotFreed() throws Exception {
         String id = submit("{\"type\":\"sleep\",\"args\":{\"seconds\":60},\"queue\":\"{Q}\"}", 202);
         await().atMost(Duration.ofSeconds(20)).until(() -> "STARTED".equals(task(id).path("status").asText()));
+        // The heartbeat shows it running before the revoke, so "0 in flight" below means it was stopped.
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight(workerId) == 1);
         HttpResponse<String> revoked = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, revoked.statusCode(), revoked.body());
         assertEquals("REVOKED", mapper.readTree(revoked.body()).get("status").asText());
         // The worker's heartbeat shows nothing in flight once the handler was interrupted, long before 60 s.
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
-            for (JsonNode worker : mapper.readTree(get("/api/workers").body())) {
-                if (workerId.equals(worker.path("id").asText())) {
-                    return worker.path("inFlight").asInt() == 0;
-                }
-            }
-            return false;
-        });
+        await().atMost(Duration.ofSeconds(15)).until(() -> inFlight(workerId) == 0);
         assertEquals("REVOKED", task(id).get("status").asText());
     }
 

@@ -62,25 +62,24 @@ public class TaskRecords {
 
     /**
      * Revokes a task that is not final (the worker's {@code TaskLifecycle.REVOKE}): the record
-     * becomes {@code REVOKED} with the reason, a waiting entry leaves the due set, and a running
-     * task's id goes to the workers so the one running it interrupts it. KEYS: record, due set,
-     * due messages. ARGV: ttl, events channel, revokes channel, at, reason JSON, id. Returns the
-     * status before ('' when there is no record).
+     * becomes {@code REVOKED} with the reason and a waiting entry leaves the due set; the worker
+     * running a started one sees the status within a second and interrupts it (its RevokeJob).
+     * KEYS: record, due set, due messages. ARGV: ttl, events channel, at, reason JSON, id.
+     * Returns the status before ('' when there is no record).
      */
     private static final String REVOKE = """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return '' end
             if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then return status end
-            redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[4], 'error', ARGV[5])
+            redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[3], 'error', ARGV[4])
             redis.call('HDEL', KEYS[1], 'nextAttemptAt')
-            redis.call('ZREM', KEYS[2], ARGV[6])
-            redis.call('HDEL', KEYS[3], ARGV[6])
+            redis.call('ZREM', KEYS[2], ARGV[5])
+            redis.call('HDEL', KEYS[3], ARGV[5])
             redis.call('EXPIRE', KEYS[1], ARGV[1])
-            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(ARGV[6])
+            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(ARGV[5])
               .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
               .. ',"status":"REVOKED","attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
-              .. ',"error":' .. ARGV[5] .. ',"at":' .. cjson.encode(ARGV[4]) .. '}')
-            if status == 'STARTED' then redis.call('PUBLISH', ARGV[3], ARGV[6]) end
+              .. ',"error":' .. ARGV[4] .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
             return status
             """;
 
@@ -173,8 +172,7 @@ public class TaskRecords {
     /** Revokes a task; the answer is the status it had before, or {@code null} when there is no record. */
     public Uni<TaskStatus> revoke(String id, TaskError reason, Instant at) {
         return redis.execute("EVAL", REVOKE, "3", RedisKeys.task(id), RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
-                Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.REVOKES_CHANNEL, at.toString(),
-                json(reason), id)
+                Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, at.toString(), json(reason), id)
                 .map(reply -> reply.toString().isEmpty() ? null : TaskStatus.valueOf(reply.toString()));
     }
 

@@ -41,6 +41,10 @@ public interface WorkerConfig {
         @WithDefault("10s")
         Duration heartbeatTtl();
 
+        /** How often the records of running tasks are checked for a revoke. */
+        @WithDefault("1s")
+        Duration revokeCheckInterval();
+
         /** On shutdown, how long running tasks may take to finish after consuming stops. */
         @WithDefault("30s")
         Duration shutdownGrace();

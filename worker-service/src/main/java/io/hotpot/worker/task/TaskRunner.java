@@ -98,6 +98,11 @@ public class TaskRunner {
         }
     }
 
+    /** The ids of the tasks running here now. */
+    public java.util.List<String> runningIds() {
+        return java.util.List.copyOf(running.keySet());
+    }
+
     /**
      * Interrupts the attempt of a task running on this worker, if there is one; its record then
      * becomes {@code REVOKED}. Returns whether an attempt was running here.
