@@ -139,6 +139,10 @@ public class DeadLetterService {
 
     private List<String> queues(String queue) {
         if (queue != null) {
+            if (!TaskService.QUEUE_NAME.matcher(queue).matches()) {
+                throw Problem.badRequest("The queue name is not valid.", List.of(new Problem.FieldError("queue",
+                        "must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")));
+            }
             return List.of(queue);
         }
         TreeSet<String> known = new TreeSet<>(workers.liveQueues().await().indefinitely());

@@ -36,7 +36,7 @@ import io.smallrye.mutiny.Uni;
 public class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class);
     /** Logical queue names: they become part of RabbitMQ queue names. */
-    private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
     /** Longest countdown, eta or time limit in the future that a submission may ask for. */
     private static final Duration MAX_DELAY = Duration.ofDays(365);

@@ -364,6 +364,9 @@ class TaskResourceTest {
         assertEquals(2, channel.messageCount(Amqp.deadQueueName(queue)), "listing takes nothing away");
         given().queryParam("limit", 0).get("/api/dead-letters").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        given().queryParam("queue", "Bad Name!").post("/api/dead-letters/requeue").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("queue"));
+        assertEquals(2, channel.messageCount(Amqp.deadQueueName(queue)), "bad input changes nothing");
 
         given().queryParam("queue", queue).post("/api/dead-letters/" + id + "/requeue").then().statusCode(200)
                 .body("requeued", equalTo(List.of(id)));
