@@ -4,11 +4,17 @@ import java.util.Map;
 
 /**
  * RabbitMQ names shared by the publishers (api-service, scheduler-service) and the consumers
- * (worker-service).
+ * (worker-service). See docs/decisions/0030-dead-letters.md for the queue names.
  */
 public final class Amqp {
     /** Durable direct exchange every task is published to; the routing key is the logical queue name. */
     public static final String TASKS_EXCHANGE = "hotpot.tasks";
+    /**
+     * Durable direct exchange the task queues dead-letter to (their {@code x-dead-letter-exchange});
+     * RabbitMQ keeps the routing key, the logical queue name, so each queue's dead letters land in
+     * {@link #deadQueueName(String)}.
+     */
+    public static final String DEAD_EXCHANGE = "hotpot.dead";
     /** Logical queue used when a submission names none. */
     public static final String DEFAULT_QUEUE = "default";
     /** Highest task priority; queues are declared with {@code x-max-priority} of this value. */
@@ -20,13 +26,27 @@ public final class Amqp {
     /**
      * Arguments every task queue is declared with. Publishers and consumers both declare the
      * queues, and RabbitMQ refuses a declaration whose arguments differ, so they live here.
+     * Changing them means new queue names ({@link #queueName(String)}), or brokers holding the
+     * old queues refuse every declaration with {@code PRECONDITION_FAILED}.
      */
     public static Map<String, Object> queueArguments() {
-        return Map.of("x-max-priority", MAX_PRIORITY);
+        return Map.of("x-max-priority", MAX_PRIORITY, "x-dead-letter-exchange", DEAD_EXCHANGE);
     }
 
-    /** The durable RabbitMQ queue that holds the tasks of a logical queue. */
+    /**
+     * The durable RabbitMQ queue that holds the tasks of a logical queue. ({@code hotpot.queue.},
+     * not the first version's {@code hotpot.tasks.}: the arguments changed.)
+     */
     public static String queueName(String logicalQueue) {
-        return TASKS_EXCHANGE + "." + logicalQueue;
+        return "hotpot.queue." + logicalQueue;
+    }
+
+    /**
+     * The durable queue keeping a logical queue's dead letters: tasks that failed for good after
+     * their retries, and messages a worker rejected (unknown type, undecodable). Bound to
+     * {@link #DEAD_EXCHANGE} with the logical queue name; no arguments.
+     */
+    public static String deadQueueName(String logicalQueue) {
+        return "hotpot.dead." + logicalQueue;
     }
 }

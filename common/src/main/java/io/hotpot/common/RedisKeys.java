@@ -53,6 +53,22 @@ public final class RedisKeys {
     }
 
     /**
+     * String marking that a task existed, kept longer than its record, so a read after the
+     * record expired can say so instead of "never submitted".
+     */
+    public static String tombstone(String id) {
+        return PREFIX + "tombstone:" + id;
+    }
+
+    /**
+     * String holding the id of the task first submitted with an idempotency key; it expires
+     * with the key's window (24 h), after which the key may be used again.
+     */
+    public static String idempotency(String key) {
+        return PREFIX + "idempotency:" + key;
+    }
+
+    /**
      * String holding the scheduler leader's lock: {@code <token>#<epoch>}, with an expiry the
      * leader keeps renewing. {@code group} separates independent sets of scheduler replicas
      * ({@code scheduler} by default).

@@ -22,6 +22,20 @@ public final class TaskFields {
     public static final String CORRELATION_ID = "correlationId";
     /** The handler's latest {@link TaskProgress}, as JSON; also carried by progress events. */
     public static final String PROGRESS = "progress";
+    /** While {@code RETRY}: when the next attempt is due. */
+    public static final String NEXT_ATTEMPT_AT = "nextAttemptAt";
+    /** Retries made so far (attempts also count redeliveries after a crash; this does not). */
+    public static final String RETRIES = "retries";
+    /** Retries allowed, when the submission set it. */
+    public static final String MAX_RETRIES = "maxRetries";
+    /** Time limit of one attempt in seconds, when the submission set it. */
+    public static final String TIMEOUT = "timeout";
+    /** When an unstarted task is revoked instead of run. */
+    public static final String EXPIRES = "expires";
+    /** When a delayed task is due. */
+    public static final String ETA = "eta";
+    /** The first submission's idempotency key, if it had one. */
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
 
     private TaskFields() {
     }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The body of a task message on RabbitMQ: everything a worker needs to run the task and to
- * write its record, so the record can be rebuilt from the message alone.
+ * write its record, so the record can be rebuilt from the message alone. The same JSON waits in
+ * {@link RedisKeys#DUE_MESSAGES} while a task waits for its time.
  *
  * @param id            task id (a UUID)
  * @param type          handler type name, e.g. {@code add}
@@ -15,6 +16,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param priority      0–9, higher first
  * @param createdAt     when api-service accepted it
  * @param correlationId the HTTP request's correlation id, carried into the worker's logs
+ * @param maxRetries    retries allowed after a failed attempt; {@code null}: the handler's default
+ * @param timeout       seconds one attempt may run before it is interrupted; {@code null}: the handler's default
+ * @param expires       a task not started by then ends {@code REVOKED}; {@code null}: never
+ * @param eta           when the task was due to start (countdown or eta); {@code null}: at once
+ * @param retries       retries already made; the worker raises it on the message it stores for the next attempt
  */
 public record TaskMessage(
         String id,
@@ -23,5 +29,22 @@ public record TaskMessage(
         String queue,
         int priority,
         Instant createdAt,
-        String correlationId) {
+        String correlationId,
+        Integer maxRetries,
+        Double timeout,
+        Instant expires,
+        Instant eta,
+        int retries) {
+
+    /** A task to run at once with its handler's retry and time-limit defaults. */
+    public TaskMessage(String id, String type, JsonNode args, String queue, int priority, Instant createdAt,
+            String correlationId) {
+        this(id, type, args, queue, priority, createdAt, correlationId, null, null, null, null, 0);
+    }
+
+    /** The message of the next attempt, after a failed one. */
+    public TaskMessage nextRetry() {
+        return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
+                eta, retries + 1);
+    }
 }

@@ -29,6 +29,22 @@ class ContractsTest {
     }
 
     @Test
+    void aTaskMessageWithItsLimitsRoundTripsAndOldReadersStillReadIt() throws Exception {
+        TaskMessage message = new TaskMessage("id-2", "flaky", mapper.readTree("{\"failures\":1}"), "default", 0,
+                Instant.parse("2026-11-26T10:00:00Z"), "corr-2", 5, 2.5, Instant.parse("2026-11-26T11:00:00Z"),
+                Instant.parse("2026-11-26T10:05:00Z"), 0);
+        assertEquals(message, roundTrip(message, TaskMessage.class));
+        TaskMessage next = message.nextRetry();
+        assertEquals(1, next.retries());
+        assertEquals(message.id(), next.id());
+        // A message written before these fields existed reads with the defaults.
+        TaskMessage old = mapper.readValue("{\"id\":\"a\",\"type\":\"add\",\"queue\":\"default\",\"priority\":1}",
+                TaskMessage.class);
+        assertEquals(null, old.maxRetries());
+        assertEquals(0, old.retries());
+    }
+
+    @Test
     void timesAreIsoText() throws Exception {
         TaskMessage message = new TaskMessage("id", "add", null, "default", 0,
                 Instant.parse("2026-11-26T10:00:00Z"), null);
@@ -84,10 +100,13 @@ class ContractsTest {
 
     @Test
     void namesAreDerivedInOnePlace() {
-        assertEquals("hotpot.tasks.default", Amqp.queueName(Amqp.DEFAULT_QUEUE));
+        assertEquals("hotpot.queue.default", Amqp.queueName(Amqp.DEFAULT_QUEUE));
+        assertEquals("hotpot.dead.default", Amqp.deadQueueName(Amqp.DEFAULT_QUEUE));
+        assertEquals(Amqp.DEAD_EXCHANGE, Amqp.queueArguments().get("x-dead-letter-exchange"));
         assertEquals("hotpot:task:abc", RedisKeys.task("abc"));
         assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
+        assertEquals("hotpot:idempotency:k-1", RedisKeys.idempotency("k-1"));
         assertEquals("hotpot:fired:nightly:1000", RedisKeys.fired("nightly", 1000));
         assertEquals("hotpot:leader:scheduler", RedisKeys.leaderLock("scheduler"));
     }

@@ -70,6 +70,17 @@ public interface ApiConfig {
         @WithDefault("1048576")
         long maxBodyBytes();
 
+        /**
+         * How much longer than its record a task's tombstone is kept, so a read after the record
+         * expired answers "expired" rather than "never submitted".
+         */
+        @WithDefault("7d")
+        Duration tombstoneTtl();
+
+        /** How long an idempotency key returns its first task. */
+        @WithDefault("24h")
+        Duration idempotencyWindow();
+
         /** How long a submission waits for RabbitMQ to confirm before answering 503. */
         @WithDefault("5s")
         Duration publishTimeout();

@@ -3,10 +3,10 @@ package io.hotpot.api.rest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -36,7 +36,7 @@ import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Telemetry;
 import io.smallrye.mutiny.Uni;
 
-/** {@code /api/tasks}: submit a task, read its status and result. */
+/** {@code /api/tasks}: submit a task, read its status and result, revoke it. */
 @Path("/api/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "tasks")
@@ -78,9 +78,18 @@ public class TaskResource {
             @Parameter(in = ParameterIn.HEADER, description = "Follows the task into the worker's logs; made when absent",
                     example = "checkout-42") @HeaderParam(Telemetry.CORRELATION_HEADER) String correlationId) {
         // CorrelationFilter has made sure the header is there, and echoes it on the response.
-        return tasks.submit(submission, correlationId).map(task -> Response.accepted(task)
-                .location(URI.create("/api/tasks/" + task.id()))
+        return tasks.submit(submission, correlationId).map(submitted -> Response
+                .status(submitted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
+                .entity(submitted.task())
+                .location(URI.create("/api/tasks/" + submitted.task().id()))
                 .build());
+    }
+
+    /** Revokes a task: 200 with its record, now {@code REVOKED}. */
+    @DELETE
+    @Path("/{id}")
+    public Uni<TaskView> revoke(@PathParam("id") String id) {
+        return tasks.revoke(id);
     }
 
     @GET

@@ -1,6 +1,10 @@
 package io.hotpot.api.service;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,61 +17,113 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.hotpot.api.config.ApiConfig;
 import io.hotpot.api.messaging.TaskPublisher;
 import io.hotpot.api.metrics.TaskMetrics;
 import io.hotpot.common.Amqp;
+import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.TaskTypeInfo;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Accepting and reading tasks. A submission is checked completely before anything happens; then
- * it is published and confirmed by RabbitMQ; only then is it recorded and answered with 202.
+ * Accepting, reading and revoking tasks. A submission is checked completely before anything
+ * happens; then it is published and confirmed by RabbitMQ, and only then recorded and answered
+ * with 202; a delayed one is instead recorded as {@code SCHEDULED} together with its entry in the
+ * due set, which scheduler-service's leader publishes when due.
  */
 @ApplicationScoped
 public class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class);
     /** Logical queue names: they become part of RabbitMQ queue names. */
-    private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
+    /** Longest countdown, eta or time limit in the future that a submission may ask for. */
+    private static final Duration MAX_DELAY = Duration.ofDays(365);
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    private static final int MAX_RETRIES = 100;
 
     private final WorkerRegistry workers;
     private final TaskPublisher publisher;
     private final TaskRecords records;
     private final TaskMetrics metrics;
+    private final Duration resultTtl;
 
-    public TaskService(WorkerRegistry workers, TaskPublisher publisher, TaskRecords records, TaskMetrics metrics) {
+    public TaskService(WorkerRegistry workers, TaskPublisher publisher, TaskRecords records, TaskMetrics metrics,
+            ApiConfig config) {
         this.workers = workers;
         this.publisher = publisher;
         this.records = records;
         this.metrics = metrics;
+        this.resultTtl = config.tasks().resultTtl();
     }
 
-    /** Validates, publishes (confirmed) and records a task; the answer is its first record. */
-    public Uni<TaskView> submit(TaskSubmission submission, String correlationId) {
-        Request request = parse(submission, correlationId);
+    /** What a submission led to: the task, and whether it is new (202) or an earlier one with the same idempotency key (200). */
+    public record Submitted(TaskView task, boolean created) {
+    }
+
+    /**
+     * Validates, then publishes (confirmed) and records a task, or, when it has a countdown or
+     * eta, records it as {@code SCHEDULED} in the due set; the answer is its first record. With an
+     * idempotency key seen within its window, the answer is the first task and nothing is queued.
+     */
+    public Uni<Submitted> submit(TaskSubmission submission, String correlationId) {
+        Instant now = Instant.now();
+        Request request = parse(submission, correlationId, now);
         return Uni.combine().all().unis(workers.liveTypes(), workers.liveQueues()).asTuple()
-                .map(live -> checkAgainstWorkers(request, live.getItem1(), live.getItem2()))
-                .flatMap(message -> Uni.createFrom().completionStage(() -> publisher.publish(message))
-                        .onFailure().transform(e -> Problem.unavailable(
-                                "The task was not accepted: " + rootMessage(e) + ". Nothing was queued; try again."))
-                        .flatMap(ignored -> records.create(message)
-                                .onFailure().invoke(e -> LOG.warnf(
-                                        "HOTPOT-API-020 task %s is queued but its first record was not written (%s); the worker will write it",
-                                        message.id(), e.getMessage()))
-                                .onFailure().recoverWithNull())
-                        .map(ignored -> pendingView(message)))
-                .invoke(metrics::submitted);
+                .onFailure().transform(e -> Problem.unavailable("The live workers could not be read from Redis ("
+                        + rootMessage(e) + "). Nothing was queued; try again."))
+                .map(live -> checkAgainstWorkers(request, live.getItem1(), live.getItem2(), now))
+                .flatMap(message -> request.idempotencyKey() == null
+                        ? accept(message, request)
+                        : records.claimIdempotencyKey(request.idempotencyKey(), message.id())
+                                .onFailure().transform(e -> Problem.unavailable("The idempotency key could not be checked ("
+                                        + rootMessage(e) + "). Nothing was queued; try again."))
+                                .flatMap(first -> first != null
+                                        ? get(first).map(task -> new Submitted(task, false))
+                                        : accept(message, request).onFailure().call(() -> records
+                                                .releaseIdempotencyKey(request.idempotencyKey(), message.id())
+                                                .onFailure().recoverWithNull())))
+                .invoke(submitted -> {
+                    if (submitted.created()) {
+                        metrics.submitted(submitted.task());
+                    }
+                });
     }
 
-    /** A task's record; 404 when there is none. */
+    private Uni<Submitted> accept(TaskMessage message, Request request) {
+        if (request.due() != null) {
+            return records.schedule(message, request.due())
+                    .onFailure().transform(e -> Problem.unavailable("The task was not accepted: its schedule could not be"
+                            + " stored (" + rootMessage(e) + "). Nothing was queued; try again."))
+                    .map(ignored -> new Submitted(firstView(message, TaskStatus.SCHEDULED), true));
+        }
+        return Uni.createFrom().completionStage(() -> publisher.publish(message))
+                .onFailure().transform(e -> Problem.unavailable(
+                        "The task was not accepted: " + rootMessage(e) + ". Nothing was queued; try again."))
+                .flatMap(ignored -> records.create(message)
+                        .onFailure().invoke(e -> LOG.warnf(
+                                "HOTPOT-API-020 task %s is queued but its first record was not written (%s); the worker will write it",
+                                message.id(), e.getMessage()))
+                        .onFailure().recoverWithNull())
+                .map(ignored -> new Submitted(firstView(message, TaskStatus.PENDING), true));
+    }
+
+    /** A task's record; 404 when there is none, saying whether it expired. */
     public Uni<TaskView> get(String id) {
-        return records.find(id).map(view -> {
-            if (view == null) {
-                throw Problem.notFound("No task with id '" + id + "': it was never submitted, or its record expired.");
-            }
-            return view;
-        });
+        return records.find(id)
+                .onFailure().transform(e -> Problem.unavailable("The task's record could not be read from Redis ("
+                        + rootMessage(e) + "); try again."))
+                .flatMap(view -> view != null
+                ? Uni.createFrom().item(view)
+                : records.existed(id).map(existed -> {
+                    throw existed
+                            ? Problem.notFound("The task '" + id + "' existed but its record expired: records and results"
+                                    + " are kept for " + resultTtl.toString().substring(2).toLowerCase() + " after their last change (hotpot.tasks.result-ttl).")
+                            : Problem.notFound("No task with id '" + id + "': it was never submitted, or its record"
+                                    + " expired long ago.");
+                }));
     }
 
     /** The newest tasks, newest first (limit 1–500), optionally filtered by status and type. */
@@ -92,10 +148,33 @@ public class TaskService {
         return records.countByStatus();
     }
 
-    private record Request(String type, JsonNode args, String queue, int priority, String correlationId) {
+    /**
+     * Revokes a task: one not started never runs, a running one is interrupted by its worker
+     * (where its handler allows); either way its record is {@code REVOKED} at once. 404 when
+     * unknown, 409 when it already finished.
+     */
+    public Uni<TaskView> revoke(String id) {
+        Instant now = Instant.now();
+        return records.revoke(id, new TaskError("Revoked", "revoked by request at " + now), now)
+                .onFailure().transform(e -> Problem.unavailable("The task could not be revoked (" + rootMessage(e)
+                        + "); nothing changed, try again."))
+                .flatMap(before -> {
+                    if (before == null) {
+                        return get(id); // 404, saying whether it expired
+                    }
+                    if (before.isFinal()) {
+                        throw new Problem(409, "Conflict", "The task '" + id + "' is already " + before
+                                + "; a finished task cannot be revoked.");
+                    }
+                    return get(id);
+                });
     }
 
-    private Request parse(TaskSubmission submission, String correlationId) {
+    private record Request(String type, JsonNode args, String queue, int priority, String correlationId, Instant due,
+            Instant expires, Integer maxRetries, Double timeout, String idempotencyKey) {
+    }
+
+    private Request parse(TaskSubmission submission, String correlationId, Instant now) {
         if (submission == null) {
             throw Problem.badRequest("The request needs a JSON body such as {\"type\":\"add\",\"args\":{\"x\":2,\"y\":3}}.",
                     List.of(new Problem.FieldError("type", "is required")));
@@ -131,10 +210,95 @@ public class TaskService {
             }
             priority = p.asInt();
         }
-        return new Request(type.asText(), args, queue, priority, correlationId);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Instant due = null;
+        if (present(submission.countdown()) && present(submission.eta())) {
+            errors.add(new Problem.FieldError("countdown", "give either countdown or eta, not both"));
+        } else if (present(submission.countdown())) {
+            JsonNode c = submission.countdown();
+            if (!c.isNumber() || c.asDouble() < 0 || c.asDouble() > MAX_DELAY.toSeconds()) {
+                errors.add(new Problem.FieldError("countdown", "must be a number of seconds from 0 to " + MAX_DELAY.toSeconds()));
+            } else if (c.asDouble() > 0) {
+                due = now.plusMillis(Math.round(c.asDouble() * 1000));
+            }
+        } else if (present(submission.eta())) {
+            Instant eta = time(submission.eta(), "eta", errors);
+            if (eta != null && eta.isAfter(now.plus(MAX_DELAY))) {
+                errors.add(new Problem.FieldError("eta", "must be within " + MAX_DELAY.toDays() + " days"));
+            } else if (eta != null && eta.isAfter(now)) {
+                due = eta;
+            }
+        }
+        Instant expires = null;
+        if (present(submission.expires())) {
+            JsonNode e = submission.expires();
+            if (e.isNumber()) {
+                if (e.asDouble() <= 0) {
+                    errors.add(new Problem.FieldError("expires", "must be a positive number of seconds or an ISO-8601 time"));
+                } else {
+                    expires = now.plusMillis(Math.round(e.asDouble() * 1000));
+                }
+            } else {
+                expires = time(e, "expires", errors);
+            }
+            if (expires != null && !expires.isAfter(due == null ? now : due)) {
+                errors.add(new Problem.FieldError("expires", due == null ? "is in the past" : "is before the task is due"));
+            }
+        }
+        Integer maxRetries = null;
+        if (present(submission.maxRetries())) {
+            JsonNode m = submission.maxRetries();
+            if (!m.canConvertToExactIntegral() || m.asInt() < 0 || m.asInt() > MAX_RETRIES) {
+                errors.add(new Problem.FieldError("maxRetries", "must be an integer from 0 to " + MAX_RETRIES));
+            } else {
+                maxRetries = m.asInt();
+            }
+        }
+        Double timeout = null;
+        if (present(submission.timeout())) {
+            JsonNode t = submission.timeout();
+            if (!t.isNumber() || t.asDouble() <= 0 || t.asDouble() > MAX_TIMEOUT.toSeconds()) {
+                errors.add(new Problem.FieldError("timeout", "must be a number of seconds above 0, at most "
+                        + MAX_TIMEOUT.toSeconds()));
+            } else {
+                timeout = t.asDouble();
+            }
+        }
+        String idempotencyKey = null;
+        if (present(submission.idempotencyKey())) {
+            JsonNode k = submission.idempotencyKey();
+            if (!k.isTextual() || k.asText().isBlank() || k.asText().length() > 200) {
+                errors.add(new Problem.FieldError("idempotencyKey", "must be a non-blank string of at most 200 characters"));
+            } else {
+                idempotencyKey = k.asText();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw Problem.badRequest("The submission's options are not valid.", errors);
+        }
+        return new Request(type.asText(), args, queue, priority, correlationId, due, expires, maxRetries, timeout,
+                idempotencyKey);
     }
 
-    private TaskMessage checkAgainstWorkers(Request request, Map<String, TaskTypeInfo> types, List<String> queues) {
+    private static boolean present(JsonNode node) {
+        return node != null && !node.isNull();
+    }
+
+    /** An ISO-8601 time with an offset ({@code 2026-11-26T10:00:00Z}, {@code …+01:00}). */
+    private static Instant time(JsonNode node, String field, List<Problem.FieldError> errors) {
+        if (node.isTextual()) {
+            try {
+                return OffsetDateTime.parse(node.asText()).toInstant();
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        errors.add(new Problem.FieldError(field, "must be an ISO-8601 time with an offset, such as 2026-11-26T10:00:00Z"));
+        return null;
+    }
+
+    private TaskMessage checkAgainstWorkers(Request request, Map<String, TaskTypeInfo> types, List<String> queues,
+            Instant now) {
         TaskTypeInfo info = types.get(request.type());
         if (info == null) {
             throw Problem.unprocessable("No live worker handles the task type '" + request.type() + "'. Known types: "
@@ -150,7 +314,8 @@ public class TaskService {
             throw Problem.unprocessable("The arguments do not fit the task type '" + request.type() + "'.", errors);
         }
         return new TaskMessage(UUID.randomUUID().toString(), request.type(), request.args(), request.queue(),
-                request.priority(), Instant.now(), request.correlationId());
+                request.priority(), now, request.correlationId(), request.maxRetries(), request.timeout(),
+                request.expires(), request.due(), 0);
     }
 
     private static String rootMessage(Throwable e) {
@@ -161,8 +326,9 @@ public class TaskService {
         return cause.getMessage();
     }
 
-    private static TaskView pendingView(TaskMessage message) {
-        return new TaskView(message.id(), message.type(), TaskStatus.PENDING, message.args(), null, null, 0,
-                message.queue(), message.priority(), message.createdAt(), null, null, null);
+    private static TaskView firstView(TaskMessage message, TaskStatus status) {
+        return new TaskView(message.id(), message.type(), status, message.args(), null, null, 0,
+                message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
+                message.timeout(), message.eta(), message.expires(), null);
     }
 }

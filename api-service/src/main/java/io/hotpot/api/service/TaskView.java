@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskStatus;
 
-/** A task as {@code GET /api/tasks/{id}} shows it. */
+/**
+ * A task as {@code GET /api/tasks/{id}} shows it. {@code error} holds the last attempt's error
+ * (while {@code RETRY} too, with {@code nextAttemptAt}), or why a task was revoked.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TaskView(
         String id,
@@ -23,5 +26,11 @@ public record TaskView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        String worker) {
+        String worker,
+        int retries,
+        Integer maxRetries,
+        Double timeout,
+        Instant eta,
+        Instant expires,
+        Instant nextAttemptAt) {
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.common.Workload;
@@ -66,6 +68,9 @@ class TaskResourceTest {
         channel = amqp.createChannel();
         channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
+        channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true);
+        channel.queueDeclare(Amqp.deadQueueName(queue), true, false, true, null);
+        channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
         WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true))),
@@ -81,6 +86,7 @@ class TaskResourceTest {
         redis.key().del(RedisKeys.worker(workerId));
         redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
         channel.queueDelete(Amqp.queueName(queue));
+        channel.queueDelete(Amqp.deadQueueName(queue));
         amqp.close();
     }
 
@@ -209,5 +215,190 @@ class TaskResourceTest {
     void workersAreListedFromTheirHeartbeats() {
         List<Map<String, Object>> workers = given().get("/api/workers").then().statusCode(200).extract().jsonPath().getList("$");
         assertEquals(1, workers.stream().filter(w -> workerId.equals(w.get("id"))).count());
+    }
+
+    private String submit(String extraJson, int status) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"" + extraJson + "}")
+                .post("/api/tasks").then().statusCode(status).extract().path("id");
+    }
+
+    private void forgetDue(String id) {
+        redis.sortedSet(String.class).zrem(RedisKeys.DUE, id);
+        redis.hash(String.class).hdel(RedisKeys.DUE_MESSAGES, id);
+    }
+
+    @Test
+    void aCountdownSchedulesTheTaskInTheDueSetAndPublishesNothing() throws Exception {
+        long before = System.currentTimeMillis();
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"countdown\":60,"
+                        + "\"maxRetries\":2,\"timeout\":1.5,\"expires\":3600}")
+                .post("/api/tasks").then().statusCode(202).body("status", equalTo("SCHEDULED"))
+                .body("eta", notNullValue()).extract().path("id");
+        try {
+            assertEquals(0, queued(), "nothing goes to RabbitMQ before it is due");
+            double score = redis.sortedSet(String.class).zscore(RedisKeys.DUE, id).orElseThrow();
+            assertTrue(score >= before + 60_000 && score <= System.currentTimeMillis() + 60_000, "due in 60 s: " + score);
+            TaskMessage message = mapper.readValue(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, id), TaskMessage.class);
+            assertEquals(id, message.id());
+            assertEquals(queue, message.queue());
+            assertEquals(2, message.maxRetries());
+            assertEquals(1.5, message.timeout());
+            assertEquals((long) score, message.eta().toEpochMilli());
+            assertTrue(message.expires().isAfter(message.eta()));
+            given().get("/api/tasks/" + id).then().statusCode(200).body("status", equalTo("SCHEDULED"))
+                    .body("maxRetries", equalTo(2)).body("eta", notNullValue()).body("expires", notNullValue());
+            assertTrue(redis.key().ttl(RedisKeys.task(id)) > 24 * 3600, "the record outlives the wait");
+        } finally {
+            forgetDue(id);
+        }
+    }
+
+    @Test
+    void anEtaInThePastRunsAtOnceAndOneInTheFutureWaits() throws Exception {
+        String now = submit(",\"eta\":\"2020-01-01T00:00:00Z\"", 202);
+        assertEquals(1, queued());
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, now).isEmpty());
+        String later = submit(",\"eta\":\"" + Instant.now().plusSeconds(3600).atOffset(java.time.ZoneOffset.ofHours(2)) + "\"", 202);
+        try {
+            assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, later).isPresent());
+            assertEquals(1, queued());
+        } finally {
+            forgetDue(later);
+        }
+    }
+
+    @Test
+    void badOptionsAreRefusedAndChangeNothing() throws Exception {
+        record Case(String json, String field) {
+        }
+        for (Case c : List.of(
+                new Case(",\"countdown\":5,\"eta\":\"2030-01-01T00:00:00Z\"", "countdown"),
+                new Case(",\"countdown\":-1", "countdown"),
+                new Case(",\"countdown\":\"soon\"", "countdown"),
+                new Case(",\"eta\":\"tomorrow\"", "eta"),
+                new Case(",\"eta\":\"2030-01-01T00:00:00\"", "eta"),
+                new Case(",\"expires\":\"2020-01-01T00:00:00Z\"", "expires"),
+                new Case(",\"countdown\":60,\"expires\":30", "expires"),
+                new Case(",\"maxRetries\":101", "maxRetries"),
+                new Case(",\"maxRetries\":1.5", "maxRetries"),
+                new Case(",\"timeout\":0", "timeout"),
+                new Case(",\"idempotencyKey\":\" \"", "idempotencyKey"))) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"" + c.json() + "}")
+                    .post("/api/tasks").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem(c.field()));
+        }
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void anIdempotencyKeySeenBeforeReturnsTheFirstTaskAndQueuesNothing() throws Exception {
+        String key = "order-" + UUID.randomUUID();
+        try {
+            String first = submit(",\"idempotencyKey\":\"" + key + "\"", 202);
+            String again = given().contentType(ContentType.JSON)
+                    .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"idempotencyKey\":\""
+                            + key + "\"}")
+                    .post("/api/tasks").then().statusCode(200).header("Location", containsString(first))
+                    .body("status", equalTo("PENDING")).extract().path("id");
+            assertEquals(first, again);
+            assertEquals(1, queued(), "the second submission published nothing");
+            assertTrue(redis.key().ttl(RedisKeys.idempotency(key)) > 23 * 3600, "kept 24 h");
+            String other = submit(",\"idempotencyKey\":\"" + key + "-other\"", 202);
+            assertTrue(!other.equals(first));
+            redis.key().del(RedisKeys.idempotency(key + "-other"));
+        } finally {
+            redis.key().del(RedisKeys.idempotency(key));
+        }
+    }
+
+    @Test
+    void revokingATaskNotStartedMakesItRevokedForGood() throws Exception {
+        String id = submit("", 202);
+        given().delete("/api/tasks/" + id).then().statusCode(200).body("status", equalTo("REVOKED"))
+                .body("error.type", equalTo("Revoked")).body("finishedAt", notNullValue());
+        given().delete("/api/tasks/" + id).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("already REVOKED"));
+        given().delete("/api/tasks/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+
+        String scheduled = submit(",\"countdown\":600", 202);
+        try {
+            given().delete("/api/tasks/" + scheduled).then().statusCode(200).body("status", equalTo("REVOKED"));
+            assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, scheduled).isEmpty(), "left the due set");
+            assertEquals(null, redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, scheduled));
+        } finally {
+            forgetDue(scheduled);
+        }
+    }
+
+    @Test
+    void aTaskWhoseRecordExpiredIsA404ThatSaysSo() throws Exception {
+        String id = submit("", 202);
+        assertTrue(redis.key().ttl(RedisKeys.tombstone(id)) > redis.key().ttl(RedisKeys.task(id)),
+                "the tombstone outlives the record");
+        redis.key().del(RedisKeys.task(id)); // as its expiry would
+        given().get("/api/tasks/" + id).then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("record expired")).body("detail", containsString("kept for 24h"));
+        redis.key().del(RedisKeys.tombstone(id));
+    }
+
+    /** What a worker does with a task it gives up: FAILURE in the record, then reject without requeue. */
+    private void failAndReject(String id) throws Exception {
+        GetResponse message = channel.basicGet(Amqp.queueName(queue), false);
+        assertNotNull(message);
+        if (id != null) {
+            assertEquals(id, message.getProps().getMessageId());
+            redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "FAILURE", "retries", "3",
+                    "error", "{\"type\":\"java.io.IOException\",\"message\":\"smtp down\"}"));
+        }
+        channel.basicReject(message.getEnvelope().getDeliveryTag(), false);
+    }
+
+    @Test
+    void deadLettersAreListedWithTheirErrorsAndRequeuedOneOrAll() throws Exception {
+        String id = submit(",\"maxRetries\":3", 202);
+        failAndReject(id);
+        String junk = "junk-" + UUID.randomUUID();
+        channel.confirmSelect();
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, queue, true,
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder().messageId(junk).deliveryMode(2).build(),
+                "not json".getBytes(StandardCharsets.UTF_8));
+        channel.waitForConfirmsOrDie(5000);
+        failAndReject(null);
+
+        given().queryParam("queue", queue).get("/api/dead-letters").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("find { it.id == '" + id + "' }.error.message", equalTo("smtp down"))
+                .body("find { it.id == '" + id + "' }.status", equalTo("FAILURE"))
+                .body("find { it.id == '" + id + "' }.reason", equalTo("rejected"))
+                .body("find { it.id == '" + id + "' }.deadAt", notNullValue())
+                .body("find { it.id == '" + junk + "' }.error.type", equalTo("UndecodableMessage"))
+                .body("find { it.id == '" + junk + "' }.body", equalTo("not json"));
+        given().get("/api/dead-letters").then().statusCode(200).body("id", hasItem(id));
+        assertEquals(2, channel.messageCount(Amqp.deadQueueName(queue)), "listing takes nothing away");
+        given().queryParam("limit", 0).get("/api/dead-letters").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        given().queryParam("queue", "Bad Name!").post("/api/dead-letters/requeue").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("queue"));
+        assertEquals(2, channel.messageCount(Amqp.deadQueueName(queue)), "bad input changes nothing");
+
+        given().queryParam("queue", queue).post("/api/dead-letters/" + id + "/requeue").then().statusCode(200)
+                .body("requeued", equalTo(List.of(id)));
+        given().get("/api/tasks/" + id).then().body("status", equalTo("PENDING")).body("retries", equalTo(0));
+        GetResponse again = channel.basicGet(Amqp.queueName(queue), true);
+        assertNotNull(again, "back on its task queue");
+        TaskMessage requeued = mapper.readValue(again.getBody(), TaskMessage.class);
+        assertEquals(id, requeued.id());
+        assertEquals(0, requeued.retries(), "its retries start afresh");
+        assertEquals(3, requeued.maxRetries());
+        given().queryParam("queue", queue).post("/api/dead-letters/" + id + "/requeue").then().statusCode(404)
+                .contentType("application/problem+json");
+
+        given().queryParam("queue", queue).post("/api/dead-letters/requeue").then().statusCode(200)
+                .body("count", equalTo(1)).body("requeued", equalTo(List.of(junk)));
+        assertEquals(0, channel.messageCount(Amqp.deadQueueName(queue)));
+        assertEquals(1, queued());
     }
 }

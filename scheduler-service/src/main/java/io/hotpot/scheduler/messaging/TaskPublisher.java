@@ -142,6 +142,10 @@ public class TaskPublisher {
             String queue = Amqp.queueName(Amqp.DEFAULT_QUEUE);
             ch.queueDeclare(queue, true, false, false, Amqp.queueArguments());
             ch.queueBind(queue, Amqp.TASKS_EXCHANGE, Amqp.DEFAULT_QUEUE);
+            // Its dead letters' queue, so a message rejected from it is kept, whoever declared it first.
+            ch.exchangeDeclare(Amqp.DEAD_EXCHANGE, BuiltinExchangeType.DIRECT, true);
+            ch.queueDeclare(Amqp.deadQueueName(Amqp.DEFAULT_QUEUE), true, false, false, null);
+            ch.queueBind(Amqp.deadQueueName(Amqp.DEFAULT_QUEUE), Amqp.DEAD_EXCHANGE, Amqp.DEFAULT_QUEUE);
             ch.confirmSelect();
             ch.addConfirmListener(new Confirms());
             ch.addReturnListener(returned());

@@ -57,6 +57,10 @@ public interface WorkerConfig {
         @WithDefault("10s")
         Duration heartbeatTtl();
 
+        /** How often the records of running tasks are checked for a revoke. */
+        @WithDefault("1s")
+        Duration revokeCheckInterval();
+
         /** On shutdown, how long running tasks may take to finish after consuming stops. */
         @WithDefault("30s")
         Duration shutdownGrace();
@@ -66,5 +70,20 @@ public interface WorkerConfig {
         /** How long a task record (and its result) is kept after it was last written. */
         @WithDefault("24h")
         Duration resultTtl();
+
+        /**
+         * How long one attempt may run before its handler is interrupted, for handlers that set
+         * no limit of their own and submissions that give no {@code timeout}.
+         */
+        @WithDefault("2h")
+        Duration timeLimit();
+
+        /** Back-off delay before the first retry; each further retry doubles it (with jitter). */
+        @WithDefault("1s")
+        Duration retryBase();
+
+        /** Longest back-off delay between two attempts. */
+        @WithDefault("10m")
+        Duration retryCap();
     }
 }

@@ -32,7 +32,9 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Consumes the configured task queues with manual acks and a prefetch equal to the worker's
  * concurrency, hands each message to the {@link TaskRunner}, and acknowledges it only after the
- * outcome is recorded. A message whose outcome could not be recorded goes back to the queue.
+ * outcome is recorded. A message whose outcome could not be recorded goes back to the queue; one
+ * that failed for good after its retries, or that no handler could take, is rejected into the
+ * queue's dead letters ({@link Amqp#deadQueueName(String)}).
  */
 @ApplicationScoped
 public class TaskConsumer {
@@ -113,12 +115,15 @@ public class TaskConsumer {
             conn = factory.newConnection("hotpot-worker-service " + runner.workerId());
             Channel ch = conn.createChannel();
             ch.exchangeDeclare(Amqp.TASKS_EXCHANGE, BuiltinExchangeType.DIRECT, true);
+            ch.exchangeDeclare(Amqp.DEAD_EXCHANGE, BuiltinExchangeType.DIRECT, true);
             // One prefetch for the whole channel: the worker's concurrency, whatever the number of queues.
             ch.basicQos(config.worker().concurrency(), true);
             for (String queue : config.worker().queues()) {
                 String name = Amqp.queueName(queue);
                 ch.queueDeclare(name, true, false, false, Amqp.queueArguments());
                 ch.queueBind(name, Amqp.TASKS_EXCHANGE, queue);
+                ch.queueDeclare(Amqp.deadQueueName(queue), true, false, false, null);
+                ch.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
                 consumerTags.add(ch.basicConsume(name, false, new Deliveries(ch)));
             }
             channel = ch;
@@ -158,13 +163,16 @@ public class TaskConsumer {
             try {
                 task = mapper.readValue(body, TaskMessage.class);
             } catch (IOException e) {
-                LOG.errorf("HOTPOT-WORKER-030 rejecting an undecodable message %s: %s",
+                LOG.errorf("HOTPOT-WORKER-030 rejecting an undecodable message %s into the dead letters: %s",
                         properties.getMessageId(), e.getMessage());
                 settle(() -> getChannel().basicReject(tag, false));
                 return;
             }
-            runner.run(task).whenComplete((ignored, failure) -> {
-                if (failure == null) {
+            runner.run(task).whenComplete((outcome, failure) -> {
+                if (failure == null && outcome == TaskRunner.Outcome.DEAD_LETTER) {
+                    // Recorded as FAILURE; rejected without requeue, RabbitMQ moves it to the queue's dead letters.
+                    settle(() -> getChannel().basicReject(tag, false));
+                } else if (failure == null) {
                     settle(() -> getChannel().basicAck(tag, false));
                 } else {
                     LOG.warnf("HOTPOT-WORKER-031 task %s: the outcome could not be recorded (%s); returning it to the queue",

@@ -1,5 +1,8 @@
 package io.hotpot.worker.task;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import io.hotpot.common.Workload;
 
 /**
@@ -24,8 +27,26 @@ public interface TaskHandler<A extends Record> {
     Workload workload();
 
     /**
+     * Retries a failed attempt gets unless the submission says otherwise ({@code maxRetries}).
+     * None by default: a handler opts in when its errors are worth another try.
+     */
+    default int maxRetries() {
+        return 0;
+    }
+
+    /**
+     * How long one attempt may run before it is interrupted, unless the submission says
+     * otherwise ({@code timeout}); empty: the worker's {@code hotpot.tasks.time-limit}.
+     */
+    default Optional<Duration> timeout() {
+        return Optional.empty();
+    }
+
+    /**
      * Runs the task. The return value is the result (anything Jackson can write); a thrown
-     * exception makes the attempt fail with its type and message.
+     * exception makes the attempt fail with its type and message, and is retried while the
+     * task has retries left, unless it is a {@link PermanentTaskException}. A revoke or a time
+     * limit interrupts the thread: blocking calls then throw {@link InterruptedException}.
      */
     Object run(A args, TaskContext context) throws Exception;
 }

@@ -1,5 +1,7 @@
 package io.hotpot.worker.task;
 
+import java.util.function.Supplier;
+
 import org.jboss.logging.MDC;
 
 import io.hotpot.common.TaskMessage;
@@ -16,7 +18,7 @@ public final class TaskLogContext {
     }
 
     /** {@code body}, run with the task's correlation id in the MDC and the thread's previous one restored after. */
-    public static Runnable around(TaskMessage task, Runnable body) {
+    public static <T> Supplier<T> around(TaskMessage task, Supplier<T> body) {
         String correlationId = task.correlationId();
         if (correlationId == null || correlationId.isEmpty()) {
             return body;
@@ -24,7 +26,7 @@ public final class TaskLogContext {
         return () -> {
             Object previous = MDC.put(Telemetry.CORRELATION_MDC_KEY, correlationId);
             try {
-                body.run();
+                return body.get();
             } finally {
                 if (previous == null) {
                     MDC.remove(Telemetry.CORRELATION_MDC_KEY);

@@ -2,10 +2,16 @@ package io.hotpot.worker.task;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,7 +23,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.TaskError;
-import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Workload;
@@ -26,8 +31,9 @@ import io.hotpot.worker.metrics.WorkerMetrics;
 
 /**
  * Runs one task message to its recorded outcome: marks it started, runs its handler where its
- * workload belongs (virtual threads for I/O, the bounded pool for CPU), records the result or
- * the error. The returned stage completes only once the outcome is in Redis, and only then may
+ * workload belongs (virtual threads for I/O, the bounded pool for CPU) under its time limit,
+ * records the result, or the error and then either the next attempt (by the {@link RetryPolicy})
+ * or the failure. The returned stage completes only once the outcome is in Redis, and only then may
  * the message be acknowledged.
  */
 @ApplicationScoped
@@ -38,11 +44,18 @@ public class TaskRunner {
     private final TaskStore store;
     private final ObjectMapper mapper;
     private final WorkerMetrics metrics;
+    private final RetryPolicy retryPolicy;
+    private final Duration defaultTimeLimit;
     private final String workerId;
     private final int cpuThreads;
     private final ExecutorService io;
     private final ExecutorService cpu;
+    private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hotpot-time-limits").daemon().factory());
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
+    /** The attempts running now, by task id, so a revoke can stop one. */
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
 
     public TaskRunner(HandlerRegistry handlers, TaskStore store, ObjectMapper mapper, WorkerConfig config,
             WorkerMetrics metrics) {
@@ -50,6 +63,8 @@ public class TaskRunner {
         this.store = store;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.retryPolicy = new RetryPolicy(config.tasks().retryBase(), config.tasks().retryCap());
+        this.defaultTimeLimit = config.tasks().timeLimit();
         this.workerId = config.worker().id().orElseGet(TaskRunner::defaultId);
         this.cpuThreads = config.worker().cpuThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-io-", 0).factory());
@@ -75,12 +90,12 @@ public class TaskRunner {
      * the task was already final), and fails when the record could not be written: then the
      * message must go back to the queue.
      */
-    public CompletableFuture<Void> run(TaskMessage task) {
+    public CompletableFuture<Outcome> run(TaskMessage task) {
         TaskHandler<?> handler = handlers.find(task.type()).orElse(null);
         ExecutorService where = handler == null || handler.workload() == Workload.CPU ? cpu : io;
         inFlight.incrementAndGet();
         try {
-            return CompletableFuture.runAsync(TaskLogContext.around(task, () -> execute(task, handler)), where)
+            return CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> execute(task, handler)), where)
                     .whenComplete((ignored, e) -> inFlight.decrementAndGet());
         } catch (RuntimeException rejected) {
             inFlight.decrementAndGet();
@@ -88,36 +103,138 @@ public class TaskRunner {
         }
     }
 
-    private void execute(TaskMessage task, TaskHandler<?> handler) {
+    /** The ids of the tasks running here now. */
+    public java.util.List<String> runningIds() {
+        return java.util.List.copyOf(running.keySet());
+    }
+
+    /**
+     * Interrupts the attempt of a task running on this worker, if there is one; its record then
+     * becomes {@code REVOKED}. Returns whether an attempt was running here.
+     */
+    public boolean revoke(String taskId) {
+        Attempt attempt = running.get(taskId);
+        return attempt != null && attempt.stop(Attempt.REVOKED);
+    }
+
+    /** What to do with the message once its outcome is recorded. */
+    public enum Outcome {
+        /** Done with it: acknowledge. */
+        ACK,
+        /** It failed for good and is worth keeping: reject it into the dead letters. */
+        DEAD_LETTER
+    }
+
+    private Outcome execute(TaskMessage task, TaskHandler<?> handler) {
         Instant startedAt = Instant.now();
         TaskStore.Start start = store.start(task, workerId, startedAt);
         if (!start.shouldRun()) {
-            LOG.infof("HOTPOT-WORKER-011 task %s is already %s; not running it again", task.id(), start.status());
-            return;
+            LOG.infof("HOTPOT-WORKER-011 task %s is %s; not running it", task.id(), start.status());
+            return Outcome.ACK;
         }
         long began = metrics.started(task, startedAt);
-        TaskStatus status;
-        String field;
-        Object value;
+        Duration limit = timeLimit(task, handler);
+        Attempt attempt = new Attempt(Thread.currentThread());
+        running.put(task.id(), attempt);
+        ScheduledFuture<?> alarm = alarms.schedule(() -> attempt.stop(Attempt.TIMED_OUT), limit.toNanos(),
+                TimeUnit.NANOSECONDS);
+        Object value = null;
+        Exception error = null;
         try {
             if (handler == null) {
                 throw new UnknownTaskTypeException(task.type(), handlers.types().stream().map(t -> t.type()).toList());
             }
-            value = invoke(handler, task, new TaskContext(task.id(), start.attempt(), workerId));
-            status = TaskStatus.SUCCESS;
-            field = TaskFields.RESULT;
+            value = invoke(handler, task, new TaskContext(task.id(), start.attempt(), workerId, task.retries()));
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            status = TaskStatus.FAILURE;
-            field = TaskFields.ERROR;
-            value = new TaskError(e.getClass().getName(), e.getMessage());
-            LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
-                    task.id(), task.type(), start.attempt(), e.getClass().getName(), e.getMessage(), task.correlationId());
+            error = e;
+        } finally {
+            alarm.cancel(false);
+            running.remove(task.id());
         }
-        metrics.finished(task, status, began);
-        store.finish(task.id(), status, field, value, workerId, Instant.now());
+        int stoppedBy = attempt.finish();
+        if (stopping && error != null && stoppedBy == Attempt.RUNNING) {
+            // Interrupted by the shutdown after the grace period: not the task's fault, RabbitMQ redelivers it.
+            throw new IllegalStateException("the worker stopped during the attempt", error);
+        }
+        Instant now = Instant.now();
+        if (stoppedBy == Attempt.REVOKED) {
+            LOG.infof("HOTPOT-WORKER-014 task %s revoked while running; its handler was interrupted", task.id());
+            store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now);
+            metrics.finished(task, TaskStatus.REVOKED, began);
+            return Outcome.ACK;
+        }
+        if (error == null) {
+            store.succeed(task.id(), value, workerId, now);
+            metrics.finished(task, TaskStatus.SUCCESS, began);
+            return Outcome.ACK;
+        }
+        if (stoppedBy == Attempt.TIMED_OUT) {
+            error = new TimeLimitExceededException(limit);
+        }
+        TaskError recorded = new TaskError(error.getClass().getName(), error.getMessage());
+        int maxRetries = task.maxRetries() != null ? task.maxRetries() : handler == null ? 0 : handler.maxRetries();
+        Optional<Duration> delay = retryPolicy.nextDelay(error, task.retries(), maxRetries);
+        if (delay.isPresent()) {
+            Instant next = now.plus(delay.get());
+            LOG.infof("HOTPOT-WORKER-013 task %s (%s) failed on attempt %d (%s: %s); retry %d of %d at %s [correlation %s]",
+                    task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.retries() + 1,
+                    maxRetries, next, task.correlationId());
+            store.retry(task.nextRetry(), recorded, next, workerId, now);
+            metrics.finished(task, TaskStatus.RETRY, began);
+            return Outcome.ACK;
+        }
+        LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
+                task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
+        store.fail(task.id(), recorded, workerId, now);
+        metrics.finished(task, TaskStatus.FAILURE, began);
+        // Kept as a dead letter: retries used up, or rejected (no handler, arguments that do not fit).
+        // A handler's own permanent error is an answer, not a loss: recorded, not kept.
+        boolean rejected = error instanceof UnknownTaskTypeException || error instanceof ArgumentsException;
+        return rejected || !(error instanceof PermanentTaskException) ? Outcome.DEAD_LETTER : Outcome.ACK;
+    }
+
+    private Duration timeLimit(TaskMessage task, TaskHandler<?> handler) {
+        if (task.timeout() != null) {
+            return Duration.ofMillis(Math.round(task.timeout() * 1000));
+        }
+        return handler == null ? defaultTimeLimit : handler.timeout().orElse(defaultTimeLimit);
+    }
+
+    /**
+     * One running attempt and who stopped it, if anyone: the time limit or a revoke. Stopping
+     * and finishing exclude each other, so an interrupt never lands after the attempt is over
+     * (on a pool thread it would hit the next task).
+     */
+    private static final class Attempt {
+        static final int RUNNING = 0;
+        static final int TIMED_OUT = 1;
+        static final int REVOKED = 2;
+        static final int DONE = 3;
+
+        private final Thread thread;
+        private int state = RUNNING;
+        private int stoppedBy = RUNNING;
+
+        Attempt(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized boolean stop(int why) {
+            if (state != RUNNING) {
+                return false;
+            }
+            state = why;
+            stoppedBy = why;
+            thread.interrupt();
+            return true;
+        }
+
+        /** Ends the attempt; returns who stopped it ({@link #RUNNING} when nobody did). */
+        synchronized int finish() {
+            state = DONE;
+            Thread.interrupted(); // clear an interrupt the handler did not consume
+            return stoppedBy;
+        }
     }
 
     private <A extends Record> Object invoke(TaskHandler<A> handler, TaskMessage task, TaskContext context)
@@ -126,7 +243,7 @@ public class TaskRunner {
         try {
             args = mapper.treeToValue(task.args(), handler.argsType());
         } catch (Exception e) {
-            throw new IllegalArgumentException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
+            throw new ArgumentsException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
         }
         return handler.run(args, context);
     }
@@ -142,6 +259,8 @@ public class TaskRunner {
 
     @PreDestroy
     void stop() {
+        stopping = true;
+        alarms.shutdownNow();
         io.shutdownNow();
         cpu.shutdownNow();
         try {
@@ -163,8 +282,15 @@ public class TaskRunner {
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
+    /** Arguments the handler cannot read (api-service checks them first; a message from elsewhere may not fit). */
+    public static final class ArgumentsException extends PermanentTaskException {
+        ArgumentsException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** A task whose type no handler on this worker knows. */
-    public static final class UnknownTaskTypeException extends Exception {
+    public static final class UnknownTaskTypeException extends PermanentTaskException {
         UnknownTaskTypeException(String type, java.util.List<String> known) {
             super("no handler for the task type '" + type + "' on this worker (it has: " + String.join(", ", known) + ")");
         }

@@ -1,6 +1,5 @@
 package io.hotpot.worker.task;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
@@ -19,49 +19,70 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Writes a task's record as the worker moves it along. Each write is one Lua script: it checks
- * the current status, writes, refreshes the expiry and publishes the {@code TaskEvent}, all in
- * one round trip, and never touches a task that is already final (a redelivered message of a
- * finished task does nothing).
+ * Writes a task's record as the worker moves it along, one verb of {@link TaskLifecycle} per
+ * method. Each write is one Lua script: it checks that the current status may make the change
+ * (the list comes from {@link TaskLifecycle}), writes, refreshes the expiry and publishes the
+ * {@code TaskEvent}, all in one round trip. A final task is never touched, so a redelivered
+ * message of a finished task does nothing.
  */
 @ApplicationScoped
 public class TaskStore {
     /**
-     * KEYS[1] record. ARGV: ttl, channel, worker, startedAt, then field/value pairs the message
-     * carries. Returns {status, attempts}: STARTED when this call started it.
+     * KEYS[1] record. ARGV: ttl, channel, worker, startedAt, legal-from list, expires (epoch ms or
+     * ''), now (epoch ms), expired error JSON, then the field/value pairs the message carries.
+     * Returns {status, attempts}: STARTED when this call started it, REVOKED when it expired.
      */
     private static final String START = """
-            local status = redis.call('HGET', KEYS[1], 'status')
-            if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then
+            local status = redis.call('HGET', KEYS[1], 'status') or 'PENDING'
+            if not string.find(ARGV[5], ',' .. status .. ',', 1, true) then
               return {status, redis.call('HGET', KEYS[1], 'attempts') or '0'}
             end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 9))
+            local event = '{"id":' .. cjson.encode(redis.call('HGET', KEYS[1], 'id'))
+              .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
+            if ARGV[6] ~= '' and tonumber(ARGV[7]) > tonumber(ARGV[6]) and status ~= 'STARTED' then
+              redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[4], 'error', ARGV[8])
+              redis.call('HDEL', KEYS[1], 'nextAttemptAt')
+              redis.call('HSETNX', KEYS[1], 'attempts', '0')
+              redis.call('EXPIRE', KEYS[1], ARGV[1])
+              redis.call('PUBLISH', ARGV[2], event .. ',"status":"REVOKED","attempts":'
+                .. (redis.call('HGET', KEYS[1], 'attempts') or '0') .. ',"error":' .. ARGV[8]
+                .. ',"at":' .. cjson.encode(ARGV[4]) .. '}')
+              return {'REVOKED', redis.call('HGET', KEYS[1], 'attempts') or '0'}
+            end
             local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
             redis.call('HSET', KEYS[1], 'status', 'STARTED', 'startedAt', ARGV[4], 'worker', ARGV[3])
+            redis.call('HDEL', KEYS[1], 'nextAttemptAt', 'finishedAt')
             redis.call('EXPIRE', KEYS[1], ARGV[1])
-            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(redis.call('HGET', KEYS[1], 'id'))
-              .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
-              .. ',"status":"STARTED","attempts":' .. attempts
+            redis.call('PUBLISH', ARGV[2], event .. ',"status":"STARTED","attempts":' .. attempts
               .. ',"worker":' .. cjson.encode(ARGV[3]) .. ',"at":' .. cjson.encode(ARGV[4]) .. '}')
             return {'STARTED', tostring(attempts)}
             """;
 
     /**
-     * KEYS[1] record. ARGV: ttl, channel, status, finishedAt, field (result or error), its JSON,
-     * worker. Returns the status the record has afterwards.
+     * Every change after the start. KEYS[1] record, KEYS[2] due set, KEYS[3] due messages.
+     * ARGV: ttl, channel, legal-from list, new status, at, worker, field (result or error), its
+     * JSON, due epoch ms ('' when not waiting), due message JSON, fields to delete (space
+     * separated, '' for none), then further field/value pairs. Returns the status afterwards.
      */
-    private static final String FINISH = """
-            local status = redis.call('HGET', KEYS[1], 'status')
-            if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then return status end
-            redis.call('HSET', KEYS[1], 'status', ARGV[3], 'finishedAt', ARGV[4], ARGV[5], ARGV[6])
+    private static final String MOVE = """
+            local status = redis.call('HGET', KEYS[1], 'status') or 'PENDING'
+            if not string.find(ARGV[3], ',' .. status .. ',', 1, true) then return status end
+            redis.call('HSET', KEYS[1], 'status', ARGV[4], ARGV[7], ARGV[8], 'worker', ARGV[6], unpack(ARGV, 12))
+            for field in string.gmatch(ARGV[11], '%S+') do redis.call('HDEL', KEYS[1], field) end
+            local id = redis.call('HGET', KEYS[1], 'id')
+            if ARGV[9] ~= '' then
+              redis.call('ZADD', KEYS[2], ARGV[9], id)
+              redis.call('HSET', KEYS[3], id, ARGV[10])
+            end
             redis.call('EXPIRE', KEYS[1], ARGV[1])
-            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(redis.call('HGET', KEYS[1], 'id'))
+            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(id)
               .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
-              .. ',"status":' .. cjson.encode(ARGV[3])
+              .. ',"status":' .. cjson.encode(ARGV[4])
               .. ',"attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
-              .. ',"worker":' .. cjson.encode(ARGV[7]) .. ',"at":' .. cjson.encode(ARGV[4])
-              .. ',"' .. ARGV[5] .. '":' .. ARGV[6] .. '}')
-            return ARGV[3]
+              .. ',"worker":' .. cjson.encode(ARGV[6]) .. ',"at":' .. cjson.encode(ARGV[5])
+              .. ',"' .. ARGV[7] .. '":' .. ARGV[8] .. '}')
+            return ARGV[4]
             """;
 
     private final RedisDataSource redis;
@@ -81,29 +102,82 @@ public class TaskStore {
         }
     }
 
-    /** Marks the task started by this worker, unless it is already final. */
+    /**
+     * {@link TaskLifecycle#START}: marks the task started by this worker, unless it is final, or
+     * {@link TaskLifecycle#EXPIRE}s it when it was not started before its {@code expires} time.
+     */
     public Start start(TaskMessage task, String worker, Instant at) {
+        TaskError expired = new TaskError("Expired", "not started before it expired at " + task.expires());
         List<String> args = new ArrayList<>(List.of(START, "1", RedisKeys.task(task.id()), ttlSeconds,
-                RedisKeys.TASK_EVENTS_CHANNEL, worker, at.toString()));
+                RedisKeys.TASK_EVENTS_CHANNEL, worker, at.toString(), TaskLifecycle.START.fromForLua(),
+                task.expires() == null ? "" : Long.toString(task.expires().toEpochMilli()),
+                Long.toString(at.toEpochMilli()), json(expired)));
         args.addAll(List.of(
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
                 TaskFields.ARGS, json(task.args()),
                 TaskFields.QUEUE, task.queue(),
                 TaskFields.PRIORITY, Integer.toString(task.priority()),
-                TaskFields.CREATED_AT, task.createdAt().toString()));
+                TaskFields.CREATED_AT, task.createdAt().toString(),
+                TaskFields.RETRIES, Integer.toString(task.retries())));
         if (task.correlationId() != null) {
             args.addAll(List.of(TaskFields.CORRELATION_ID, task.correlationId()));
+        }
+        if (task.maxRetries() != null) {
+            args.addAll(List.of(TaskFields.MAX_RETRIES, task.maxRetries().toString()));
+        }
+        if (task.timeout() != null) {
+            args.addAll(List.of(TaskFields.TIMEOUT, task.timeout().toString()));
+        }
+        if (task.expires() != null) {
+            args.addAll(List.of(TaskFields.EXPIRES, task.expires().toString()));
+        }
+        if (task.eta() != null) {
+            args.addAll(List.of(TaskFields.ETA, task.eta().toString()));
         }
         Response reply = redis.execute("EVAL", args.toArray(String[]::new));
         return new Start(TaskStatus.valueOf(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()));
     }
 
-    /** Records the outcome of an attempt: a final status with its result or error. */
-    public TaskStatus finish(String taskId, TaskStatus status, String field, Object value, String worker, Instant at) {
-        Response reply = redis.execute("EVAL", FINISH, "1", RedisKeys.task(taskId), ttlSeconds,
-                RedisKeys.TASK_EVENTS_CHANNEL, status.name(), at.toString(), field, json(value), worker);
-        return TaskStatus.valueOf(reply.toString());
+    /** {@link TaskLifecycle#SUCCEED}: the attempt's result. */
+    public TaskStatus succeed(String taskId, Object result, String worker, Instant at) {
+        return move(TaskLifecycle.SUCCEED, taskId, TaskFields.RESULT, result, worker, at, null, null,
+                TaskFields.ERROR, TaskFields.FINISHED_AT, at.toString());
+    }
+
+    /** {@link TaskLifecycle#FAIL}: the attempt's error, final. */
+    public TaskStatus fail(String taskId, TaskError error, String worker, Instant at) {
+        return move(TaskLifecycle.FAIL, taskId, TaskFields.ERROR, error, worker, at, null, null,
+                "", TaskFields.FINISHED_AT, at.toString());
+    }
+
+    /** {@link TaskLifecycle#REVOKE}: a running task was revoked and its handler stopped. */
+    public TaskStatus revoke(String taskId, TaskError reason, String worker, Instant at) {
+        return move(TaskLifecycle.REVOKE, taskId, TaskFields.ERROR, reason, worker, at, null, null,
+                "", TaskFields.FINISHED_AT, at.toString());
+    }
+
+    /**
+     * {@link TaskLifecycle#RETRY}: records the error and the time of the next attempt, and in
+     * the same script puts the next attempt's message in the due set, where the scheduler finds
+     * it. The caller then acknowledges the failed attempt's message: a waiting retry holds no
+     * thread and no unacknowledged message.
+     */
+    public TaskStatus retry(TaskMessage next, TaskError error, Instant nextAttemptAt, String worker, Instant at) {
+        return move(TaskLifecycle.RETRY, next.id(), TaskFields.ERROR, error, worker, at, nextAttemptAt, next,
+                "", TaskFields.NEXT_ATTEMPT_AT, nextAttemptAt.toString(), TaskFields.RETRIES,
+                Integer.toString(next.retries()));
+    }
+
+    private TaskStatus move(TaskLifecycle change, String taskId, String field, Object value, String worker, Instant at,
+            Instant dueAt, TaskMessage dueMessage, String delete, String... more) {
+        List<String> args = new ArrayList<>(List.of(MOVE, "3", RedisKeys.task(taskId), RedisKeys.DUE,
+                RedisKeys.DUE_MESSAGES, ttlSeconds, RedisKeys.TASK_EVENTS_CHANNEL, change.fromForLua(),
+                change.to().name(), at.toString(), worker, field, json(value),
+                dueAt == null ? "" : Long.toString(dueAt.toEpochMilli()),
+                dueMessage == null ? "" : json(dueMessage), delete));
+        args.addAll(List.of(more));
+        return TaskStatus.valueOf(redis.execute("EVAL", args.toArray(String[]::new)).toString());
     }
 
     private String json(Object value) {

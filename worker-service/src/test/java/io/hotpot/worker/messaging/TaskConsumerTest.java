@@ -30,6 +30,7 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.WorkerHeartbeat;
+import io.hotpot.worker.task.TaskRunner;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -46,6 +47,10 @@ class TaskConsumerTest {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    TaskRunner runner;
+
+    private final List<String> published = new ArrayList<>();
     private Connection amqp;
     private Channel channel;
 
@@ -61,6 +66,10 @@ class TaskConsumerTest {
 
     @AfterEach
     void close() throws Exception {
+        for (String id : published) {
+            redis.sortedSet(String.class).zrem(RedisKeys.DUE, id);
+            redis.hash(String.class).hdel(RedisKeys.DUE_MESSAGES, id);
+        }
         amqp.close();
     }
 
@@ -70,6 +79,7 @@ class TaskConsumerTest {
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel ch = connection.createChannel()) {
             ch.queueDelete(Amqp.queueName(QUEUE));
+            ch.queueDelete(Amqp.deadQueueName(QUEUE));
         }
     }
 
@@ -81,6 +91,33 @@ class TaskConsumerTest {
                 new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(), body);
         channel.waitForConfirmsOrDie(5000);
         return id;
+    }
+
+    private String publish(TaskMessage message) throws Exception {
+        published.add(message.id());
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
+                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(message.id()).build(),
+                mapper.writeValueAsBytes(message));
+        channel.waitForConfirmsOrDie(5000);
+        return message.id();
+    }
+
+    private TaskMessage message(String type, String argsJson, Integer maxRetries, Double timeout, Instant expires)
+            throws Exception {
+        return new TaskMessage(UUID.randomUUID().toString(), type, mapper.readTree(argsJson), QUEUE, 0, Instant.now(),
+                null, maxRetries, timeout, expires, null, 0);
+    }
+
+    /** The message ids and bodies in the queue's dead letters, read without taking them. */
+    private Map<String, String> deadLetters() throws Exception {
+        Map<String, String> found = new java.util.HashMap<>();
+        try (Channel peek = amqp.createChannel()) {
+            com.rabbitmq.client.GetResponse got;
+            while ((got = peek.basicGet(Amqp.deadQueueName(QUEUE), false)) != null) {
+                found.put(String.valueOf(got.getProps().getMessageId()), new String(got.getBody()));
+            }
+        } // closing the channel returns them to the queue
+        return found;
     }
 
     private Map<String, String> record(String id) {
@@ -120,20 +157,34 @@ class TaskConsumerTest {
     }
 
     @Test
-    void anUnknownTypeFailsWithAClearError() throws Exception {
+    void anUnknownTypeFailsWithAClearErrorAndIsKeptAsADeadLetter() throws Exception {
         String id = publish("no-such-type", "{}", false);
         JsonNode error = mapper.readTree(awaitStatus(id, "FAILURE").get("error"));
         assertTrue(error.get("message").asText().contains("no handler for the task type 'no-such-type'"), error.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().containsKey(id));
     }
 
     @Test
-    void anUndecodableMessageIsRejectedAndTheWorkerGoesOn() throws Exception {
-        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-                "not json".getBytes());
+    void anUndecodableMessageIsRejectedIntoTheDeadLettersAndTheWorkerGoesOn() throws Exception {
+        String bad = "undecodable-" + UUID.randomUUID();
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
+                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(bad).build(), "not json".getBytes());
         channel.waitForConfirmsOrDie(5000);
         String id = publish("add", "{\"x\":1,\"y\":1}", false);
         assertEquals("2", awaitStatus(id, "SUCCESS").get("result"));
         await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(Amqp.queueName(QUEUE)) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "not json".equals(deadLetters().get(bad)));
+        assertTrue(!deadLetters().containsKey(id), "a success is no dead letter");
+    }
+
+    @Test
+    void exhaustedRetriesAreKeptAsADeadLetterButAPermanentErrorIsNot() throws Exception {
+        String exhausted = publish(message("flaky", "{\"failures\":1}", 0, null, null));
+        String permanent = publish(message("flaky", "{\"failures\":1,\"permanent\":true}", null, null, null));
+        awaitStatus(exhausted, "FAILURE");
+        awaitStatus(permanent, "FAILURE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().containsKey(exhausted));
+        assertTrue(!deadLetters().containsKey(permanent));
     }
 
     @Test
@@ -172,10 +223,105 @@ class TaskConsumerTest {
         WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker(QUEUE)),
                 WorkerHeartbeat.class);
         assertEquals(List.of(QUEUE), heartbeat.queues());
-        assertEquals(List.of("add", "email", "report", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
-        assertEquals("IO", heartbeat.types().get(3).workload().name());
+        assertEquals(List.of("add", "email", "flaky", "report", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
+        assertEquals("IO", heartbeat.types().get(4).workload().name());
         assertEquals(500, heartbeat.concurrency());
         assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
         assertTrue(redis.key().pttl(RedisKeys.worker(QUEUE)) > 0, "the heartbeat expires");
+    }
+
+    @Test
+    void aFailedAttemptWaitsForItsRetryInTheDueSetHoldingNothing() throws Exception {
+        Instant before = Instant.now();
+        String id = publish(message("flaky", "{\"failures\":1}", null, null, null));
+        Map<String, String> record = awaitStatus(id, "RETRY");
+        JsonNode error = mapper.readTree(record.get("error"));
+        assertEquals("java.lang.IllegalStateException", error.get("type").asText());
+        assertTrue(error.get("message").asText().contains("failing on purpose"), error.toString());
+        assertEquals("1", record.get("retries"));
+        // The test back-off is 20 s with equal jitter: the next attempt is 10 to 20 s away.
+        Instant next = Instant.parse(record.get("nextAttemptAt"));
+        assertTrue(next.isAfter(before.plusSeconds(9)) && next.isBefore(Instant.now().plusSeconds(21)), next.toString());
+        assertEquals((double) next.toEpochMilli(), redis.sortedSet(String.class).zscore(RedisKeys.DUE, id).orElseThrow());
+        TaskMessage due = mapper.readValue(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, id), TaskMessage.class);
+        assertEquals(id, due.id());
+        assertEquals(1, due.retries());
+        assertEquals(QUEUE, due.queue());
+        // Nothing is held while it waits: the message was acknowledged and no thread runs it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.inFlight() == 0);
+        assertEquals(0, channel.messageCount(Amqp.queueName(QUEUE)));
+
+        // When due, the scheduler publishes the stored JSON as it is; here the test does it.
+        redis.sortedSet(String.class).zrem(RedisKeys.DUE, id);
+        redis.hash(String.class).hdel(RedisKeys.DUE_MESSAGES, id);
+        publish(due);
+        Map<String, String> done = awaitStatus(id, "SUCCESS");
+        assertEquals("\"succeeded after 1 retries\"", done.get("result"));
+        assertEquals("2", done.get("attempts"));
+        assertEquals(null, done.get("nextAttemptAt"));
+        assertEquals(null, done.get("error"));
+    }
+
+    @Test
+    void aPermanentErrorIsNotRetried() throws Exception {
+        String id = publish(message("flaky", "{\"failures\":1,\"permanent\":true}", null, null, null));
+        Map<String, String> record = awaitStatus(id, "FAILURE");
+        assertEquals("io.hotpot.worker.task.PermanentTaskException", mapper.readTree(record.get("error")).get("type").asText());
+        assertEquals("1", record.get("attempts"));
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, id).isEmpty());
+    }
+
+    @Test
+    void maxRetriesOfTheSubmissionOverridesTheHandlersDefault() throws Exception {
+        String id = publish(message("flaky", "{\"failures\":1}", 0, null, null));
+        Map<String, String> record = awaitStatus(id, "FAILURE");
+        assertEquals("0", record.get("maxRetries"));
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, id).isEmpty());
+    }
+
+    @Test
+    void anAttemptPastItsTimeLimitIsInterruptedAndItsSlotFreed() throws Exception {
+        long start = System.nanoTime();
+        String id = publish(message("sleep", "{\"seconds\":60}", null, 0.5, null));
+        Map<String, String> record = awaitStatus(id, "FAILURE");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "interrupted, not slept out");
+        JsonNode error = mapper.readTree(record.get("error"));
+        assertEquals("io.hotpot.worker.task.TimeLimitExceededException", error.get("type").asText());
+        assertTrue(error.get("message").asText().contains("0.5 s"), error.toString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.inFlight() == 0);
+    }
+
+    @Test
+    void aTimedOutAttemptIsRetriedWhenRetriesAreLeft() throws Exception {
+        String id = publish(message("sleep", "{\"seconds\":60}", 2, 0.3, null));
+        Map<String, String> record = awaitStatus(id, "RETRY");
+        assertEquals("io.hotpot.worker.task.TimeLimitExceededException",
+                mapper.readTree(record.get("error")).get("type").asText());
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, id).isPresent());
+    }
+
+    @Test
+    void aTaskNotStartedBeforeItExpiresIsRevokedWithTheReason() throws Exception {
+        String id = publish(message("add", "{\"x\":1,\"y\":1}", null, null, Instant.now().minusSeconds(1)));
+        Map<String, String> record = awaitStatus(id, "REVOKED");
+        JsonNode error = mapper.readTree(record.get("error"));
+        assertEquals("Expired", error.get("type").asText());
+        assertTrue(error.get("message").asText().contains("not started before it expired"), error.toString());
+        assertEquals("0", record.get("attempts"));
+        assertEquals(null, record.get("result"));
+    }
+
+    @Test
+    void aRunningTaskRevokedIsInterruptedAndStaysRevoked() throws Exception {
+        String id = publish(message("sleep", "{\"seconds\":60}", null, null, null));
+        awaitStatus(id, "STARTED");
+        assertTrue(runner.runningIds().contains(id));
+        // What api-service's revoke does to a running task's record; the worker notices within a second.
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "REVOKED", "error",
+                "{\"type\":\"Revoked\",\"message\":\"test\"}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
+        Map<String, String> record = record(id);
+        assertEquals("REVOKED", record.get("status"));
+        assertEquals(null, record.get("result"));
     }
 }

@@ -97,7 +97,7 @@ class TaskLogContextTest {
     void theIdIsGoneFromTheThreadAfterTheTask() {
         TaskMessage task = new TaskMessage("t", "add", null, "log-test", 0, Instant.now(), "corr-after");
         String[] during = new String[1];
-        TaskLogContext.around(task, () -> during[0] = (String) org.jboss.logging.MDC.get(Telemetry.CORRELATION_MDC_KEY)).run();
+        TaskLogContext.around(task, () -> during[0] = (String) org.jboss.logging.MDC.get(Telemetry.CORRELATION_MDC_KEY)).get();
         assertEquals("corr-after", during[0]);
         assertNull(org.jboss.logging.MDC.get(Telemetry.CORRELATION_MDC_KEY));
     }

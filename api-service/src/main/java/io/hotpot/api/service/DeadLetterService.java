@@ -1,0 +1,190 @@
+package io.hotpot.api.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
+
+import io.hotpot.api.messaging.DeadLetterQueues;
+import io.hotpot.common.Amqp;
+import io.hotpot.common.TaskError;
+import io.hotpot.common.TaskMessage;
+import io.hotpot.common.TaskStatus;
+
+/**
+ * The dead letters: listing them with their errors and re-queueing one or all. Blocking (it
+ * talks to RabbitMQ one message at a time), so it runs on worker threads. Re-queueing a task
+ * first reopens its record ({@code FAILURE} → {@code PENDING}, retries afresh), then publishes
+ * it, confirmed, then removes the letter; a task whose record says anything but {@code FAILURE}
+ * (revoked meanwhile, already re-queued) is left where it is.
+ */
+@ApplicationScoped
+public class DeadLetterService {
+    private static final Logger LOG = Logger.getLogger(DeadLetterService.class);
+    /** Most letters looked at per queue and call; more stay for the next call. */
+    static final int SCAN_LIMIT = 10_000;
+    static final int MAX_LIST = 1000;
+
+    private final DeadLetterQueues queues;
+    private final TaskRecords records;
+    private final WorkerRegistry workers;
+    private final ObjectMapper mapper;
+
+    public DeadLetterService(DeadLetterQueues queues, TaskRecords records, WorkerRegistry workers, ObjectMapper mapper) {
+        this.queues = queues;
+        this.records = records;
+        this.workers = workers;
+        this.mapper = mapper;
+    }
+
+    /** What a re-queue did. */
+    public record Requeued(List<String> requeued, int count) {
+    }
+
+    /** Dead letters of one queue, or of every queue a live worker consumes (and {@code default}). */
+    public List<DeadLetterView> list(String queue, int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw Problem.badRequest("The limit is not valid.",
+                    List.of(new Problem.FieldError("limit", "must be from 1 to " + MAX_LIST)));
+        }
+        List<DeadLetterView> views = new ArrayList<>();
+        for (String q : queues(queue)) {
+            try {
+                for (GetResponse letter : queues.peek(q, limit - views.size())) {
+                    views.add(view(q, letter));
+                }
+            } catch (IOException | java.util.concurrent.TimeoutException e) {
+                throw Problem.unavailable("The dead letters could not be read from RabbitMQ (" + e.getMessage() + ").");
+            }
+            if (views.size() >= limit) {
+                break;
+            }
+        }
+        return views;
+    }
+
+    /** Re-queues the dead letter of one task; 404 when no dead-letter queue holds it. */
+    public Requeued requeueOne(String id, String queue) {
+        Requeued done = requeue(queue, id);
+        if (done.count() == 0) {
+            throw Problem.notFound("No dead letter with the task id '" + id + "'"
+                    + (queue == null ? "" : " in the queue '" + queue + "'") + " that can be re-queued: it was never"
+                    + " dead-lettered, was re-queued already, or its task is no longer FAILURE.");
+        }
+        return done;
+    }
+
+    /** Re-queues every dead letter of one queue, or of every known queue. */
+    public Requeued requeueAll(String queue) {
+        return requeue(queue, null);
+    }
+
+    private Requeued requeue(String queue, String onlyId) {
+        List<String> done = new ArrayList<>();
+        for (String q : queues(queue)) {
+            try {
+                for (GetResponse letter : queues.requeue(q,
+                        letter -> onlyId == null || onlyId.equals(letter.getProps().getMessageId()),
+                        new Reopen(), SCAN_LIMIT)) {
+                    done.add(letter.getProps().getMessageId());
+                }
+            } catch (IOException | java.util.concurrent.TimeoutException e) {
+                throw Problem.unavailable("The dead letters could not be re-queued (" + e.getMessage() + "); those"
+                        + " re-queued so far: " + done.size() + ".");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Problem.unavailable("Interrupted while re-queueing dead letters.");
+            }
+        }
+        LOG.infof("HOTPOT-API-030 re-queued %d dead letter(s)", done.size());
+        return new Requeued(done, done.size());
+    }
+
+    /** Reopens the task's record, then hands back the message with its retries afresh. */
+    private final class Reopen implements DeadLetterQueues.Requeuer {
+        @Override
+        public byte[] bodyToRequeue(GetResponse letter) throws IOException {
+            TaskMessage task = read(letter.getBody());
+            if (task == null || task.id() == null) {
+                return letter.getBody(); // undecodable: as it is, for a worker that may read it now
+            }
+            if (!records.requeue(task.id(), Instant.now()).await().indefinitely()) {
+                return null;
+            }
+            return mapper.writeValueAsBytes(new TaskMessage(task.id(), task.type(), task.args(), task.queue(),
+                    task.priority(), task.createdAt(), task.correlationId(), task.maxRetries(), task.timeout(),
+                    task.expires(), task.eta(), 0));
+        }
+
+        @Override
+        public void notRequeued(GetResponse letter) {
+            TaskMessage task = read(letter.getBody());
+            if (task != null && task.id() != null) {
+                records.unrequeue(task.id()).await().indefinitely();
+            }
+        }
+    }
+
+    private List<String> queues(String queue) {
+        if (queue != null) {
+            if (!TaskService.QUEUE_NAME.matcher(queue).matches()) {
+                throw Problem.badRequest("The queue name is not valid.", List.of(new Problem.FieldError("queue",
+                        "must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")));
+            }
+            return List.of(queue);
+        }
+        TreeSet<String> known = new TreeSet<>(workers.liveQueues().await().indefinitely());
+        known.add(Amqp.DEFAULT_QUEUE);
+        return List.copyOf(known);
+    }
+
+    private DeadLetterView view(String queue, GetResponse letter) {
+        String id = letter.getProps().getMessageId();
+        Map<String, Object> death = firstDeath(letter);
+        String reason = death == null ? null : Objects.toString(death.get("reason"), null);
+        Instant deadAt = death != null && death.get("time") instanceof Date time ? time.toInstant() : null;
+        TaskMessage task = read(letter.getBody());
+        if (task == null || task.id() == null) {
+            String body = new String(letter.getBody(), StandardCharsets.UTF_8);
+            return new DeadLetterView(id, letter.getProps().getType(), queue, reason, deadAt, null, null,
+                    new TaskError("UndecodableMessage", "the message is not a Hotpot task"),
+                    body.length() > 500 ? body.substring(0, 500) + "…" : body);
+        }
+        TaskView record = records.find(task.id()).await().indefinitely();
+        return new DeadLetterView(task.id(), task.type(), queue, reason, deadAt,
+                record == null ? null : record.status(), record == null ? null : record.attempts(),
+                record == null ? new TaskError("RecordExpired", "the task's record expired; its error went with it")
+                        : record.error(),
+                null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstDeath(GetResponse letter) {
+        Map<String, Object> headers = letter.getProps().getHeaders();
+        if (headers != null && headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+                && deaths.get(0) instanceof Map<?, ?> death) {
+            return (Map<String, Object>) death;
+        }
+        return null;
+    }
+
+    private TaskMessage read(byte[] body) {
+        try {
+            return mapper.readValue(body, TaskMessage.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

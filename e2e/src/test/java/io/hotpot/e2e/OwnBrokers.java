@@ -1,0 +1,151 @@
+package io.hotpot.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A RabbitMQ node and a Redis of a test's own, on free ports under a temp directory, for fault
+ * tests that restart brokers: the shared ones on 5672 and 6379 are never touched.
+ */
+final class OwnBrokers {
+    private OwnBrokers() {
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        // The Debian rabbitmq-server script runs the node as the rabbitmq user.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return dir;
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temp directory
+        }
+    }
+
+    static int run(List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    /** A RabbitMQ node with its own name, ports, database, logs, config and (no) plugins. */
+    static final class Rabbit implements AutoCloseable {
+        final String node = "hotpot-e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+        final int port;
+        final Path dir;
+        private final Map<String, String> env;
+
+        Rabbit(String extraConfig) throws IOException {
+            port = freePort();
+            dir = tempDir("hotpot-rabbit-");
+            Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+            Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = " + port + "\n" + extraConfig);
+            for (String file : List.of("enabled_plugins", "rabbitmq.conf")) {
+                Files.setPosixFilePermissions(dir.resolve(file), PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
+            env = Map.of("RABBITMQ_NODENAME", node, "RABBITMQ_NODE_PORT", Integer.toString(port),
+                    "RABBITMQ_DIST_PORT", Integer.toString(freePort()), "RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1",
+                    "RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString(), "RABBITMQ_LOG_BASE", dir.resolve("log").toString(),
+                    "RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString(),
+                    "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+        }
+
+        Rabbit start() throws Exception {
+            if (run(List.of("rabbitmq-server", "-detached"), env, 30) != 0) {
+                throw new IllegalStateException("rabbitmq-server did not start; see " + dir.resolve("log"));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            // await_startup fails until the node has registered with epmd: try again until it answers.
+            while (run(List.of("rabbitmqctl", "-n", node, "await_startup"), Map.of(), 60) != 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("RabbitMQ node " + node + " did not start; see " + dir.resolve("log"));
+                }
+                Thread.sleep(500);
+            }
+            return this;
+        }
+
+        void stop() throws Exception {
+            run(List.of("rabbitmqctl", "-n", node, "stop"), Map.of(), 60);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+            deleteTree(dir);
+        }
+    }
+
+    /** A redis-server with an append-only file written on every change, so a restart keeps everything. */
+    static final class Redis implements AutoCloseable {
+        final int port;
+        final Path dir;
+        private Process process;
+
+        Redis() throws IOException {
+            port = freePort();
+            dir = tempDir("hotpot-redis-");
+        }
+
+        Redis start() throws Exception {
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                    "127.0.0.1", "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", ""));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (run(List.of("redis-cli", "-p", Integer.toString(port), "ping"), Map.of(), 5) != 0
+                    || !answersPong()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("redis-server did not start; see " + dir.resolve("redis.log"));
+                }
+                Thread.sleep(100);
+            }
+            return this;
+        }
+
+        private boolean answersPong() throws Exception {
+            Process ping = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "ping").start();
+            ping.waitFor(5, TimeUnit.SECONDS);
+            return new String(ping.getInputStream().readAllBytes()).trim().equals("PONG");
+        }
+
+        void stop() throws Exception {
+            run(List.of("redis-cli", "-p", Integer.toString(port), "shutdown"), Map.of(), 20);
+            if (process != null && !process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+            deleteTree(dir);
+        }
+    }
+}
