@@ -50,7 +50,7 @@ class WorkerMetricsTest {
         ids.forEach(id -> redis.key().del(RedisKeys.task(id)));
     }
 
-    private CompletableFuture<Void> run(String type, String args, Instant createdAt) throws Exception {
+    private CompletableFuture<TaskRunner.Outcome> run(String type, String args, Instant createdAt) throws Exception {
         String id = UUID.randomUUID().toString();
         ids.add(id);
         return runner.run(new TaskMessage(id, type, mapper.readTree(args), queue, 0, createdAt, "corr-" + id));
@@ -100,7 +100,7 @@ class WorkerMetricsTest {
     @Test
     void inFlightFollowsRunningTasks() throws Exception {
         double before = value(metrics(), "hotpot_worker_tasks_in_flight", "");
-        List<CompletableFuture<Void>> sleeping = new ArrayList<>();
+        List<CompletableFuture<TaskRunner.Outcome>> sleeping = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sleeping.add(run("sleep", "{\"seconds\":1.5}", Instant.now()));
         }

@@ -46,7 +46,7 @@ class ProgressStoreTest {
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         var subscriber = redis.pubsub(String.class).subscribe(RedisKeys.TASK_EVENTS_CHANNEL, events::add);
         try {
-            assertTrue(new TaskContext(id, 1, "w-1").progress(40, "imported 400 of 1000 rows"));
+            assertTrue(new TaskContext(id, 1, "w-1", 0).progress(40, "imported 400 of 1000 rows"));
             JsonNode stored = mapper.readTree(redis.hash(String.class).hget(RedisKeys.task(id), TaskFields.PROGRESS));
             assertEquals(40, stored.get("percent").asInt());
             JsonNode event = null;
@@ -68,13 +68,13 @@ class ProgressStoreTest {
     @Test
     void progressOfAFinishedTaskChangesNothing() {
         redis.hash(String.class).hset(RedisKeys.task(id), Map.of(TaskFields.ID, id, TaskFields.STATUS, "SUCCESS"));
-        assertFalse(new TaskContext(id, 1, "w-1").progress(50, "late"));
+        assertFalse(new TaskContext(id, 1, "w-1", 0).progress(50, "late"));
         assertEquals(null, redis.hash(String.class).hget(RedisKeys.task(id), TaskFields.PROGRESS));
     }
 
     @Test
     void percentOutsideZeroToHundredIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new TaskContext(id, 1, "w-1").progress(101, "too far"));
-        assertThrows(IllegalArgumentException.class, () -> new TaskContext(id, 1, "w-1").progress(-1, "backwards"));
+        assertThrows(IllegalArgumentException.class, () -> new TaskContext(id, 1, "w-1", 0).progress(101, "too far"));
+        assertThrows(IllegalArgumentException.class, () -> new TaskContext(id, 1, "w-1", 0).progress(-1, "backwards"));
     }
 }
