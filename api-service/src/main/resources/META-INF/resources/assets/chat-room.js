@@ -35,23 +35,55 @@
     log.append(Hotpot.el('li', { class: 'notice' }, text));
   }
 
-  function showMembers(list) {
-    members.replaceChildren(...list.map(name => Hotpot.el('li', {}, name)));
+  const present = new Set();   // users in this room
+  let buffered = null;           // presence events that arrive while the member list loads
+
+  function showMembers() {
+    members.replaceChildren(...[...present].sort().map(name => Hotpot.el('li', {}, name)));
+  }
+
+  function applyPresence(frame) {
+    if (frame.event === 'join') present.add(frame.user);
+    else if (frame.event === 'leave') present.delete(frame.user);
+  }
+
+  /**
+   * Who is here when we (re)join: the REST API lists every room's members across replicas.
+   * Events that arrive meanwhile are applied again on top of that list, so none is lost.
+   */
+  async function loadMembers() {
+    buffered = [];
+    try {
+      const rooms = await Hotpot.api('/api/rooms');
+      const here = rooms.find(r => r.room === room);
+      present.clear();
+      ((here && here.members) || []).forEach(user => present.add(user));
+    } catch (err) { /* the events alone still keep the list */ }
+    buffered.forEach(applyPresence);
+    buffered = null;
+    showMembers();
+  }
+
+  function presence(frame) {
+    if (buffered) buffered.push(frame);
+    applyPresence(frame);
+    if (frame.event === 'join' || frame.event === 'leave') {
+      addNotice(`${frame.user} ${frame.event === 'join' ? 'joined' : 'left'}`);
+    }
+    showMembers();
   }
 
   function handle(frame) {
     switch (frame.type) {
       case 'history':
-        (frame.messages || []).forEach(addMessage);
+        // history arrives as message frames; this marks its end (and where recovery resumed)
+        if (frame.lastId) lastId = frame.lastId;
         break;
       case 'presence':
-      case 'join':
-      case 'leave':
-        if (Array.isArray(frame.members)) showMembers(frame.members.map(m => (typeof m === 'string' ? m : m.user)));
-        if (frame.user && (frame.event || frame.type) !== 'presence') addNotice(`${frame.user} ${frame.event === 'leave' || frame.type === 'leave' ? 'left' : 'joined'}`);
+        presence(frame);
         break;
       case 'error':
-        showError(frame.detail || frame.reason || frame.error || 'error');
+        showError(frame.error || frame.code || 'error');
         break;
       case 'reconnect':
         if (frame.lastId) lastId = frame.lastId;
@@ -63,7 +95,7 @@
 
   const socket = Hotpot.reconnecting(() => Hotpot.wsUrl(`/ws/chat/${encodeURIComponent(room)}/`, { lastId }), {
     message: handle,
-    open: () => showError('')
+    open: () => { showError(''); loadMembers(); }
   });
 
   document.getElementById('chat-form').addEventListener('submit', e => {

@@ -216,7 +216,11 @@
   setInterval(drawChart, 1000);
 
   Hotpot.reconnecting(() => Hotpot.wsUrl('/ws/tasks'), {
-    message: frame => { if (frame && frame.id && frame.status) merge(frame); },
+    // chat-service's /ws/tasks frames: {"type":"task-event","event":{…}} for every change.
+    message: frame => {
+      const update = frame && (frame.type === 'task-event' ? frame.event : frame.type === 'task-record' ? frame.record : null);
+      if (update && update.id && update.status) merge(update);
+    },
     open: loadRecent
   });
 })();

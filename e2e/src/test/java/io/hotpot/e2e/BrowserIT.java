@@ -133,6 +133,9 @@ class BrowserIT {
         carol.get(url);
         waiting(carol).until(d -> messages(d).size() >= 3);
         assertEquals(List.of("Hello from Alice", "Hi Alice, Bob here", markup), messages(carol));
+        // Presence: everyone sees the three of them listed.
+        waiting(alice).until(d -> d.findElements(By.cssSelector("#members li")).size() == 3);
+        waiting(carol).until(d -> d.findElements(By.cssSelector("#members li")).size() == 3);
         screenshot(bob, "chat");
     }
 

@@ -95,13 +95,15 @@ final class Suite implements AutoCloseable {
         }
         int port = freePort();
         ports.put(name, port);
-        // Authentication off, as in ./hotpot up without HOTPOT_AUTH=on: the packaged services run
-        // the prod profile, which has it on; api-service's own tests cover it.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1", "-Dhotpot.auth.enabled=false"));
+                "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(properties);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
+        // Authentication off, as in ./hotpot up without HOTPOT_AUTH=on: the packaged services run
+        // the prod profile, which has it on; api-service's own tests cover it. By environment, as a
+        // Deployment sets it: services that have no such setting simply do not read it.
+        builder.environment().put("HOTPOT_AUTH_ENABLED", "false");
         builder.environment().putAll(environment);
         Process process = builder.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile()).start();
         byName.put(name, process);
