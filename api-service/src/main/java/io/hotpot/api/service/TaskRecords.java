@@ -20,6 +20,7 @@ import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskEvent;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
+import io.hotpot.common.TaskProgress;
 import io.hotpot.common.TaskStatus;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
@@ -337,7 +338,8 @@ public class TaskRecords {
                 f.get(TaskFields.TIMEOUT) == null ? null : Double.valueOf(f.get(TaskFields.TIMEOUT)),
                 instant(f.get(TaskFields.ETA)),
                 instant(f.get(TaskFields.EXPIRES)),
-                instant(f.get(TaskFields.NEXT_ATTEMPT_AT)));
+                instant(f.get(TaskFields.NEXT_ATTEMPT_AT)),
+                f.get(TaskFields.PROGRESS) == null ? null : read(f.get(TaskFields.PROGRESS), TaskProgress.class));
     }
 
     private static Instant instant(String text) {

@@ -329,6 +329,6 @@ public class TaskService {
     private static TaskView firstView(TaskMessage message, TaskStatus status) {
         return new TaskView(message.id(), message.type(), status, message.args(), null, null, 0,
                 message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
-                message.timeout(), message.eta(), message.expires(), null);
+                message.timeout(), message.eta(), message.expires(), null, null);
     }
 }

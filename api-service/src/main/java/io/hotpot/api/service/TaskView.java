@@ -6,11 +6,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hotpot.common.TaskError;
+import io.hotpot.common.TaskProgress;
 import io.hotpot.common.TaskStatus;
 
 /**
  * A task as {@code GET /api/tasks/{id}} shows it. {@code error} holds the last attempt's error
  * (while {@code RETRY} too, with {@code nextAttemptAt}), or why a task was revoked.
+ * {@code progress} is the handler's latest report while it runs (percent and message).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TaskView(
@@ -32,5 +34,6 @@ public record TaskView(
         Double timeout,
         Instant eta,
         Instant expires,
-        Instant nextAttemptAt) {
+        Instant nextAttemptAt,
+        TaskProgress progress) {
 }

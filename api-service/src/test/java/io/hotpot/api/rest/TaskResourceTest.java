@@ -206,6 +206,23 @@ class TaskResourceTest {
     }
 
     @Test
+    void aRunningTasksProgressIsShown() {
+        // The record as a worker writes it while its handler reports progress (ProgressStore).
+        String id = UUID.randomUUID().toString();
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of("id", id, "type", "sleep", "status", "STARTED",
+                "args", "{\"seconds\":60}", "attempts", "1", "queue", queue, "priority", "0",
+                "createdAt", Instant.now().toString(), "progress", "{\"percent\":40,\"message\":\"400 of 1000 rows\"}"));
+        try {
+            given().get("/api/tasks/" + id).then().statusCode(200)
+                    .body("status", equalTo("STARTED"))
+                    .body("progress.percent", equalTo(40))
+                    .body("progress.message", equalTo("400 of 1000 rows"));
+        } finally {
+            redis.key().del(RedisKeys.task(id));
+        }
+    }
+
+    @Test
     void unknownIdIs404Problem() {
         given().get("/api/tasks/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json").body("detail", startsWith("No task with id"));
