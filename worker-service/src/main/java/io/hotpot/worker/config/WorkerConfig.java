@@ -29,6 +29,12 @@ public interface WorkerConfig {
         /** Failures listed one by one in the report, newest first. */
         @WithDefault("10")
         int failuresListed();
+
+        /**
+         * The chat room the report is also posted to ({@code HOTPOT_REPORT_ROOM}), where its
+         * members see it live and later joiners in the history; none: it is only mailed.
+         */
+        Optional<String> room();
     }
 
     interface Worker {

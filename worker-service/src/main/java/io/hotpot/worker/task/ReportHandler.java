@@ -1,21 +1,28 @@
 package io.hotpot.worker.task;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hotpot.common.ChatMessage;
+import io.hotpot.common.ChatProtocol;
+import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Workload;
 import io.hotpot.worker.config.WorkerConfig;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
+import io.quarkus.redis.datasource.RedisDataSource;
 
 /**
  * {@code report}: the Django post's morning report. Summarises the last
  * {@code hotpot.report.window} (24 h) of tasks — by type and status, failures, the slowest types,
- * queue depths — and e-mails it to {@code hotpot.report.to} ({@code HOTPOT_REPORT_TO}). The
- * result is the summary itself. A daily schedule for it ships disabled in scheduler-service.
+ * queue depths — e-mails it to {@code hotpot.report.to} ({@code HOTPOT_REPORT_TO}) and posts
+ * it to the chat room {@code hotpot.report.room} ({@code reports}). The result is the summary
+ * itself, with where it went. A daily schedule for it ships disabled in scheduler-service.
  */
 @ApplicationScoped
 public class ReportHandler implements TaskHandler<ReportHandler.Args> {
@@ -23,13 +30,20 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
     public record Args() {
     }
 
+    /** Who the report speaks as in the chat room. */
+    static final String CHAT_USER = "hotpot-report";
+    /** The room's stream keeps about as many entries as chat-service's default history cap. */
+    private static final String ROOM_STREAM_CAP = "1000";
+
     private final TaskSummary summary;
     private final Mailer mailer;
+    private final RedisDataSource redis;
     private final WorkerConfig.Report config;
 
-    public ReportHandler(TaskSummary summary, Mailer mailer, WorkerConfig config) {
+    public ReportHandler(TaskSummary summary, Mailer mailer, RedisDataSource redis, WorkerConfig config) {
         this.summary = summary;
         this.mailer = mailer;
+        this.redis = redis;
         this.config = config.report();
     }
 
@@ -49,7 +63,11 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
     }
 
     @Override
-    public Object run(Args args, TaskContext context) {
+    public Object run(Args args, TaskContext context) throws PermanentTaskException {
+        Optional<String> room = config.room().map(String::trim).filter(r -> !r.isEmpty());
+        if (room.isPresent() && !ChatProtocol.ROOM_NAME.matcher(room.get()).matches()) {
+            throw new PermanentTaskException("hotpot.report.room '" + room.get() + "' is not a chat room name");
+        }
         List<String> to = config.to().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (to.isEmpty()) {
             throw new IllegalStateException("nobody to send the report to: set hotpot.report.to (HOTPOT_REPORT_TO)");
@@ -58,7 +76,22 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
         Mail mail = Mail.withText(to.get(0), "Hotpot report: " + s.tasks() + " tasks, " + s.failures() + " failed", text(s));
         to.stream().skip(1).forEach(mail::addTo);
         mailer.send(mail);
-        return Map.of("summary", s, "mailedTo", to);
+        Map<String, Object> result = new LinkedHashMap<>(Map.of("summary", s, "mailedTo", to));
+        if (room.isPresent()) {
+            result.put("postedTo", room.get());
+            result.put("messageId", post(room.get(), text(s)));
+        }
+        return result;
+    }
+
+    /**
+     * Appends the report to the room's stream, as chat-service appends a member's message: its
+     * replicas relay it to the members live, and it stays in the room's history.
+     */
+    private String post(String room, String text) {
+        return redis.execute("XADD", RedisKeys.chatRoom(room), "MAXLEN", "~", ROOM_STREAM_CAP, "*",
+                ChatMessage.FIELD_USER, CHAT_USER, ChatMessage.FIELD_MESSAGE, text,
+                ChatMessage.FIELD_TS, Long.toString(System.currentTimeMillis())).toString();
     }
 
     static String text(TaskSummary.Summary s) {

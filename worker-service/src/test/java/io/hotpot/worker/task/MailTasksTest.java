@@ -26,9 +26,11 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.common.ChatMessage;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskMessage;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -87,8 +89,11 @@ class MailTasksTest {
 
     private Map<String, String> awaitFinal(String id) {
         // Bounded, not a speed goal: the report reads every task record of the shared Redis.
-        await().atMost(Duration.ofSeconds(120)).until(() -> List.of("SUCCESS", "FAILURE")
-                .contains(redis.hash(String.class).hget(RedisKeys.task(id), "status")));
+        // (No List.contains: the status is null until the worker has written the record.)
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            String status = redis.hash(String.class).hget(RedisKeys.task(id), "status");
+            return "SUCCESS".equals(status) || "FAILURE".equals(status);
+        });
         return redis.hash(String.class).hgetall(RedisKeys.task(id));
     }
 
@@ -161,6 +166,14 @@ class MailTasksTest {
         assertTrue(mail.contains("Subject: Hotpot report:"), mail);
         assertTrue(mail.contains("boss@example.com") && mail.contains("ops@example.com"), mail);
         assertTrue(mail.contains("boom " + run), "failures are listed: " + mail);
+        // ...and posted to the chat room, as a message its members get live and joiners in the history.
+        assertEquals(QUEUE, result.path("postedTo").asText(), "the test profile posts to a room of the run's own");
+        String messageId = result.path("messageId").asText();
+        var entries = redis.stream(String.class).xrange(RedisKeys.chatRoom(QUEUE), StreamRange.of(messageId, messageId));
+        assertEquals(1, entries.size());
+        assertEquals(ReportHandler.CHAT_USER, entries.get(0).payload().get(ChatMessage.FIELD_USER));
+        assertTrue(entries.get(0).payload().get(ChatMessage.FIELD_MESSAGE).contains(line.trim()));
+        redis.key().del(RedisKeys.chatRoom(QUEUE));
         seeded.keySet().forEach(seed -> redis.key().del(RedisKeys.task(seed)));
         redis.key().del(RedisKeys.task(id));
     }
