@@ -62,6 +62,14 @@ final class OwnBrokers {
         private final Map<String, String> env;
 
         Rabbit(String extraConfig) throws IOException {
+            this(extraConfig, null);
+        }
+
+        /**
+         * A node with lines added to its rabbitmq.conf and, when {@code advancedConfig} is given, an
+         * advanced.config (Erlang terms) for settings rabbitmq.conf has no key for.
+         */
+        Rabbit(String extraConfig, String advancedConfig) throws IOException {
             port = freePort();
             dir = tempDir("hotpot-rabbit-");
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
@@ -69,11 +77,36 @@ final class OwnBrokers {
             for (String file : List.of("enabled_plugins", "rabbitmq.conf")) {
                 Files.setPosixFilePermissions(dir.resolve(file), PosixFilePermissions.fromString("rw-rw-rw-"));
             }
-            env = Map.of("RABBITMQ_NODENAME", node, "RABBITMQ_NODE_PORT", Integer.toString(port),
+            Map<String, String> variables = new java.util.HashMap<>(Map.of("RABBITMQ_NODENAME", node, "RABBITMQ_NODE_PORT", Integer.toString(port),
                     "RABBITMQ_DIST_PORT", Integer.toString(freePort()), "RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1",
                     "RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString(), "RABBITMQ_LOG_BASE", dir.resolve("log").toString(),
                     "RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString(),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+                    "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString()));
+            if (advancedConfig != null) {
+                Path advanced = dir.resolve("advanced.config");
+                Files.writeString(advanced, advancedConfig);
+                Files.setPosixFilePermissions(advanced, PosixFilePermissions.fromString("rw-rw-rw-"));
+                variables.put("RABBITMQ_ADVANCED_CONFIG_FILE", advanced.toString());
+            }
+            env = Map.copyOf(variables);
+        }
+
+        /** The node's queues with their ready and unacknowledged message counts, as rabbitmqctl lists them. */
+        Map<String, int[]> queues() throws Exception {
+            Process process = new ProcessBuilder("rabbitmqctl", "-n", node, "list_queues", "-q", "--no-table-headers", "name",
+                    "messages_ready", "messages_unacknowledged").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl list_queues failed: " + out);
+            }
+            Map<String, int[]> queues = new java.util.HashMap<>();
+            for (String line : out.split("\n")) {
+                String[] cells = line.trim().split("\\s+");
+                if (cells.length == 3) {
+                    queues.put(cells[0], new int[] { Integer.parseInt(cells[1]), Integer.parseInt(cells[2]) });
+                }
+            }
+            return queues;
         }
 
         Rabbit start() throws Exception {

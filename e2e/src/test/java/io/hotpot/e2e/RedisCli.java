@@ -7,14 +7,19 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** Just enough of the Redis protocol for tests to delete what they created (127.0.0.1:6379, no password). */
+/** Just enough of the Redis protocol for tests to delete what they created (127.0.0.1:6379 or a given port, no password). */
 final class RedisCli implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final BufferedReader in;
 
     RedisCli() throws IOException {
-        socket = new Socket("127.0.0.1", 6379);
+        this(6379);
+    }
+
+    /** A connection to a Redis of a test's own. */
+    RedisCli(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
         out = socket.getOutputStream();
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }

@@ -67,6 +67,20 @@ public interface WorkerConfig {
         @WithDefault("1s")
         Duration revokeCheckInterval();
 
+        /**
+         * How long an attempt runs with its delivery unacknowledged before the worker converts it to a
+         * lease (docs/decisions/0031): well under RabbitMQ's {@code consumer_timeout} (30 min by default).
+         */
+        @WithDefault("10m")
+        Duration leaseAfter();
+
+        /**
+         * How long a lease lasts unless renewed (every third of it while the attempt runs): how long a
+         * leased task of a dead worker waits before the scheduler's leader publishes it again.
+         */
+        @WithDefault("2m")
+        Duration lease();
+
         /** On shutdown, how long running tasks may take to finish after consuming stops. */
         @WithDefault("30s")
         Duration shutdownGrace();

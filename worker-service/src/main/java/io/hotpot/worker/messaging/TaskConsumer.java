@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,7 +33,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Consumes the configured task queues with manual acks and a prefetch equal to the worker's
  * concurrency, hands each message to the {@link TaskRunner}, and acknowledges it only after the
- * outcome is recorded. A message whose outcome could not be recorded goes back to the queue; one
+ * outcome is recorded, or, for an attempt that runs past {@code hotpot.worker.lease-after}, once it holds
+ * a lease in Redis (docs/decisions/0031), so RabbitMQ's consumer timeout never closes the channel. A message whose outcome could not be recorded goes back to the queue; one
  * that failed for good after its retries, or that no handler could take, is rejected into the
  * queue's dead letters ({@link Amqp#deadQueueName(String)}).
  */
@@ -168,8 +170,23 @@ public class TaskConsumer {
                 settle(() -> getChannel().basicReject(tag, false));
                 return;
             }
-            runner.run(task).whenComplete((outcome, failure) -> {
-                if (failure == null && outcome == TaskRunner.Outcome.DEAD_LETTER) {
+            // Set once the attempt was converted to a lease and its delivery acked (docs/decisions/0031).
+            AtomicBoolean ackedEarly = new AtomicBoolean();
+            runner.run(task, () -> {
+                settle(() -> getChannel().basicAck(tag, false));
+                ackedEarly.set(true);
+            }).whenComplete((outcome, failure) -> {
+                if (ackedEarly.get()) {
+                    // Settled already. Redis holds the rest: the outcome script dropped the lease, or, when the
+                    // outcome could not be recorded, the lease lapses and the scheduler's leader publishes it again.
+                    if (failure == null && outcome == TaskRunner.Outcome.DEAD_LETTER) {
+                        // It can no longer be rejected: put it among the dead letters as the rejection would have.
+                        settle(() -> getChannel().basicPublish(Amqp.DEAD_EXCHANGE, task.queue(), properties, body));
+                    } else if (failure != null) {
+                        LOG.warnf("HOTPOT-WORKER-032 task %s: the outcome could not be recorded (%s); its lease will lapse "
+                                + "and the task run again", task.id(), failure.getMessage());
+                    }
+                } else if (failure == null && outcome == TaskRunner.Outcome.DEAD_LETTER) {
                     // Recorded as FAILURE; rejected without requeue, RabbitMQ moves it to the queue's dead letters.
                     settle(() -> getChannel().basicReject(tag, false));
                 } else if (failure == null) {

@@ -52,6 +52,11 @@ public class TaskRunner {
     private final ExecutorService cpu;
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hotpot-time-limits").daemon().factory());
+    /** Takes and renews the leases of long attempts; apart from the alarms, so a slow Redis never delays a time limit. */
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hotpot-leases").daemon().factory());
+    private final Duration leaseAfter;
+    private final Duration leaseLength;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     /** The attempts running now, by task id, so a revoke can stop one. */
@@ -65,6 +70,8 @@ public class TaskRunner {
         this.metrics = metrics;
         this.retryPolicy = new RetryPolicy(config.tasks().retryBase(), config.tasks().retryCap());
         this.defaultTimeLimit = config.tasks().timeLimit();
+        this.leaseAfter = config.worker().leaseAfter();
+        this.leaseLength = config.worker().lease();
         this.workerId = config.worker().id().orElseGet(TaskRunner::defaultId);
         this.cpuThreads = config.worker().cpuThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-io-", 0).factory());
@@ -91,11 +98,24 @@ public class TaskRunner {
      * message must go back to the queue.
      */
     public CompletableFuture<Outcome> run(TaskMessage task) {
+        return run(task, null);
+    }
+
+    /**
+     * Runs a task whose delivery {@code earlyAck} acknowledges. An attempt still running after
+     * {@code hotpot.worker.lease-after} is converted to a lease (docs/decisions/0031): its message
+     * goes into the due set, due after {@code hotpot.worker.lease}, and only then is
+     * {@code earlyAck} called, at most once; the lease is renewed while the attempt runs and
+     * dropped by the script that records its outcome. When {@code earlyAck} was called, the
+     * delivery is settled: the caller must not ack, nack or reject it again. {@code null}: never
+     * leased.
+     */
+    public CompletableFuture<Outcome> run(TaskMessage task, Runnable earlyAck) {
         TaskHandler<?> handler = handlers.find(task.type()).orElse(null);
         ExecutorService where = handler == null || handler.workload() == Workload.CPU ? cpu : io;
         inFlight.incrementAndGet();
         try {
-            return CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> execute(task, handler)), where)
+            return CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> execute(task, handler, earlyAck)), where)
                     .whenComplete((ignored, e) -> inFlight.decrementAndGet());
         } catch (RuntimeException rejected) {
             inFlight.decrementAndGet();
@@ -125,7 +145,7 @@ public class TaskRunner {
         DEAD_LETTER
     }
 
-    private Outcome execute(TaskMessage task, TaskHandler<?> handler) {
+    private Outcome execute(TaskMessage task, TaskHandler<?> handler, Runnable earlyAck) {
         Instant startedAt = Instant.now();
         TaskStore.Start start = store.start(task, workerId, startedAt);
         if (!start.shouldRun()) {
@@ -138,6 +158,8 @@ public class TaskRunner {
         running.put(task.id(), attempt);
         ScheduledFuture<?> alarm = alarms.schedule(() -> attempt.stop(Attempt.TIMED_OUT), limit.toNanos(),
                 TimeUnit.NANOSECONDS);
+        Lease lease = earlyAck == null ? null : new Lease(task, start.attempt(), earlyAck);
+        boolean leased = false;
         Object value = null;
         Exception error = null;
         try {
@@ -150,21 +172,26 @@ public class TaskRunner {
         } finally {
             alarm.cancel(false);
             running.remove(task.id());
+            if (lease != null) {
+                leased = lease.end();
+            }
         }
         int stoppedBy = attempt.finish();
         if (stopping && error != null && stoppedBy == Attempt.RUNNING) {
-            // Interrupted by the shutdown after the grace period: not the task's fault, RabbitMQ redelivers it.
+            // Interrupted by the shutdown after the grace period: not the task's fault, RabbitMQ redelivers it
+            // (a leased one: the scheduler's leader publishes it again when its lease, no longer renewed, lapses).
             throw new IllegalStateException("the worker stopped during the attempt", error);
         }
         Instant now = Instant.now();
         if (stoppedBy == Attempt.REVOKED) {
             LOG.infof("HOTPOT-WORKER-014 task %s revoked while running; its handler was interrupted", task.id());
-            store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now);
+            store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now,
+                    leased);
             metrics.finished(task, TaskStatus.REVOKED, began);
             return Outcome.ACK;
         }
         if (error == null) {
-            store.succeed(task.id(), value, workerId, now);
+            store.succeed(task.id(), value, workerId, now, leased);
             metrics.finished(task, TaskStatus.SUCCESS, began);
             return Outcome.ACK;
         }
@@ -179,13 +206,13 @@ public class TaskRunner {
             LOG.infof("HOTPOT-WORKER-013 task %s (%s) failed on attempt %d (%s: %s); retry %d of %d at %s [correlation %s]",
                     task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.retries() + 1,
                     maxRetries, next, task.correlationId());
-            store.retry(task.nextRetry(), recorded, next, workerId, now);
+            store.retry(task.nextRetry(), recorded, next, workerId, now, leased);
             metrics.finished(task, TaskStatus.RETRY, began);
             return Outcome.ACK;
         }
         LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
                 task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
-        store.fail(task.id(), recorded, workerId, now);
+        store.fail(task.id(), recorded, workerId, now, leased);
         metrics.finished(task, TaskStatus.FAILURE, began);
         // Kept as a dead letter: retries used up, or rejected (no handler, arguments that do not fit).
         // A handler's own permanent error is an answer, not a loss: recorded, not kept.
@@ -237,6 +264,92 @@ public class TaskRunner {
         }
     }
 
+    /**
+     * The lease of one attempt: taken after {@link #leaseAfter} (then the delivery is acked),
+     * renewed every third of {@link #leaseLength}, and ended with the attempt. Taking, renewing
+     * and ending exclude each other, so the outcome script always knows whether a lease is held.
+     */
+    private final class Lease {
+        private final TaskMessage task;
+        private final int attempt;
+        private final Runnable ack;
+        private final Duration renewEvery = leaseLength.dividedBy(3);
+        private boolean held;
+        private boolean ended;
+        private ScheduledFuture<?> next;
+
+        Lease(TaskMessage task, int attempt, Runnable ack) {
+            this.task = task;
+            this.attempt = attempt;
+            this.ack = ack;
+            later(this::take, leaseAfter);
+        }
+
+        private synchronized void later(Runnable step, Duration after) {
+            if (ended) {
+                return;
+            }
+            try {
+                next = leases.schedule(TaskLogContext.around(task, () -> {
+                    step.run();
+                    return null;
+                })::get, after.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RuntimeException stopping) {
+                // the worker is stopping: no lease, the delivery stays unacknowledged
+            }
+        }
+
+        private synchronized void take() {
+            if (ended) {
+                return;
+            }
+            Instant until = Instant.now().plus(leaseLength);
+            try {
+                if (!store.lease(task, workerId, attempt, until)) {
+                    LOG.infof("HOTPOT-WORKER-062 task %s is no longer STARTED here in attempt %d; not leasing it",
+                            task.id(), attempt);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("HOTPOT-WORKER-063 task %s: its lease could not be taken (%s); trying again in %s",
+                        task.id(), e.getMessage(), renewEvery);
+                later(this::take, renewEvery);
+                return;
+            }
+            held = true;
+            ack.run();
+            LOG.infof("HOTPOT-WORKER-060 task %s has run for %s: its delivery is acknowledged, it holds a lease until %s",
+                    task.id(), leaseAfter, until);
+            later(this::renew, renewEvery);
+        }
+
+        private synchronized void renew() {
+            if (ended) {
+                return;
+            }
+            try {
+                if (!store.renewLease(task.id(), workerId, attempt, Instant.now().plus(leaseLength))) {
+                    LOG.warnf("HOTPOT-WORKER-064 task %s: its lease is gone (the record changed or the lease lapsed); "
+                            + "no longer renewing it", task.id());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("HOTPOT-WORKER-065 task %s: its lease could not be renewed (%s); trying again", task.id(),
+                        e.getMessage());
+            }
+            later(this::renew, renewEvery);
+        }
+
+        /** No more taking or renewing; whether a lease is held (the outcome script drops it). */
+        synchronized boolean end() {
+            ended = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+            return held;
+        }
+    }
+
     private <A extends Record> Object invoke(TaskHandler<A> handler, TaskMessage task, TaskContext context)
             throws Exception {
         A args;
@@ -261,6 +374,7 @@ public class TaskRunner {
     void stop() {
         stopping = true;
         alarms.shutdownNow();
+        leases.shutdownNow();
         io.shutdownNow();
         cpu.shutdownNow();
         try {

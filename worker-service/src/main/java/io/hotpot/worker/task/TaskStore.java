@@ -63,12 +63,18 @@ public class TaskStore {
      * Every change after the start. KEYS[1] record, KEYS[2] due set, KEYS[3] due messages.
      * ARGV: ttl, channel, legal-from list, new status, at, worker, field (result or error), its
      * JSON, due epoch ms ('' when not waiting), due message JSON, fields to delete (space
-     * separated, '' for none), then further field/value pairs. Returns the status afterwards.
+     * separated, '' for none), the task id when the attempt held a lease ('' when not), then
+     * further field/value pairs. Returns the status afterwards. A lease is dropped whatever the
+     * status: the attempt is over, and a final task needs none.
      */
     private static final String MOVE = """
+            if ARGV[12] ~= '' then
+              redis.call('ZREM', KEYS[2], ARGV[12])
+              redis.call('HDEL', KEYS[3], ARGV[12])
+            end
             local status = redis.call('HGET', KEYS[1], 'status') or 'PENDING'
             if not string.find(ARGV[3], ',' .. status .. ',', 1, true) then return status end
-            redis.call('HSET', KEYS[1], 'status', ARGV[4], ARGV[7], ARGV[8], 'worker', ARGV[6], unpack(ARGV, 12))
+            redis.call('HSET', KEYS[1], 'status', ARGV[4], ARGV[7], ARGV[8], 'worker', ARGV[6], unpack(ARGV, 13))
             for field in string.gmatch(ARGV[11], '%S+') do redis.call('HDEL', KEYS[1], field) end
             local id = redis.call('HGET', KEYS[1], 'id')
             if ARGV[9] ~= '' then
@@ -83,6 +89,26 @@ public class TaskStore {
               .. ',"worker":' .. cjson.encode(ARGV[6]) .. ',"at":' .. cjson.encode(ARGV[5])
               .. ',"' .. ARGV[7] .. '":' .. ARGV[8] .. '}')
             return ARGV[4]
+            """;
+
+    /**
+     * Takes or renews the lease of a running attempt (docs/decisions/0031): only while the record
+     * is still {@code STARTED} by this worker in this attempt. KEYS[1] record, KEYS[2] due set,
+     * KEYS[3] due messages. ARGV: worker, attempt, task id, due epoch ms, message JSON ('' to renew
+     * an existing entry only: {@code ZADD XX}). Returns 1 when the lease is held.
+     */
+    private static final String LEASE = """
+            if redis.call('HGET', KEYS[1], 'status') ~= 'STARTED' or redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1]
+                or redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[2] then
+              return 0
+            end
+            if ARGV[5] == '' then
+              redis.call('ZADD', KEYS[2], 'XX', 'CH', ARGV[4], ARGV[3])
+              return redis.call('ZSCORE', KEYS[2], ARGV[3]) and 1 or 0
+            end
+            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+            redis.call('HSET', KEYS[3], ARGV[3], ARGV[5])
+            return 1
             """;
 
     private final RedisDataSource redis;
@@ -139,22 +165,57 @@ public class TaskStore {
         return new Start(TaskStatus.valueOf(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()));
     }
 
+    /**
+     * Converts a running attempt to a lease: puts the task's message into the due set, due at
+     * {@code until}, so the scheduler's leader publishes it again unless the lease is renewed or
+     * dropped first. Only while the record is {@code STARTED} by {@code worker} in this attempt.
+     * Returns whether the lease is held; only then may the delivery be acknowledged early.
+     */
+    public boolean lease(TaskMessage task, String worker, int attempt, Instant until) {
+        return leaseScript(task.id(), worker, attempt, until, json(task));
+    }
+
+    /** Moves a held lease on to {@code until} ({@code ZADD XX}); false when it is no longer this attempt's. */
+    public boolean renewLease(String taskId, String worker, int attempt, Instant until) {
+        return leaseScript(taskId, worker, attempt, until, "");
+    }
+
+    private boolean leaseScript(String taskId, String worker, int attempt, Instant until, String message) {
+        return redis.execute("EVAL", LEASE, "3", RedisKeys.task(taskId), RedisKeys.DUE, RedisKeys.DUE_MESSAGES, worker,
+                Integer.toString(attempt), taskId, Long.toString(until.toEpochMilli()), message).toInteger() == 1;
+    }
+
     /** {@link TaskLifecycle#SUCCEED}: the attempt's result. */
     public TaskStatus succeed(String taskId, Object result, String worker, Instant at) {
+        return succeed(taskId, result, worker, at, false);
+    }
+
+    /** {@link TaskLifecycle#SUCCEED}, dropping the attempt's lease in the same script when it held one. */
+    public TaskStatus succeed(String taskId, Object result, String worker, Instant at, boolean leased) {
         return move(TaskLifecycle.SUCCEED, taskId, TaskFields.RESULT, result, worker, at, null, null,
-                TaskFields.ERROR, TaskFields.FINISHED_AT, at.toString());
+                TaskFields.ERROR, leased, TaskFields.FINISHED_AT, at.toString());
     }
 
     /** {@link TaskLifecycle#FAIL}: the attempt's error, final. */
     public TaskStatus fail(String taskId, TaskError error, String worker, Instant at) {
+        return fail(taskId, error, worker, at, false);
+    }
+
+    /** {@link TaskLifecycle#FAIL}, dropping the attempt's lease in the same script when it held one. */
+    public TaskStatus fail(String taskId, TaskError error, String worker, Instant at, boolean leased) {
         return move(TaskLifecycle.FAIL, taskId, TaskFields.ERROR, error, worker, at, null, null,
-                "", TaskFields.FINISHED_AT, at.toString());
+                "", leased, TaskFields.FINISHED_AT, at.toString());
     }
 
     /** {@link TaskLifecycle#REVOKE}: a running task was revoked and its handler stopped. */
     public TaskStatus revoke(String taskId, TaskError reason, String worker, Instant at) {
+        return revoke(taskId, reason, worker, at, false);
+    }
+
+    /** {@link TaskLifecycle#REVOKE}, dropping the attempt's lease in the same script when it held one. */
+    public TaskStatus revoke(String taskId, TaskError reason, String worker, Instant at, boolean leased) {
         return move(TaskLifecycle.REVOKE, taskId, TaskFields.ERROR, reason, worker, at, null, null,
-                "", TaskFields.FINISHED_AT, at.toString());
+                "", leased, TaskFields.FINISHED_AT, at.toString());
     }
 
     /**
@@ -164,18 +225,27 @@ public class TaskStore {
      * thread and no unacknowledged message.
      */
     public TaskStatus retry(TaskMessage next, TaskError error, Instant nextAttemptAt, String worker, Instant at) {
+        return retry(next, error, nextAttemptAt, worker, at, false);
+    }
+
+    /**
+     * {@link #retry}, for an attempt that held a lease: its entry is replaced by the next
+     * attempt's in the same script (dropped first, then written, should the retry not apply).
+     */
+    public TaskStatus retry(TaskMessage next, TaskError error, Instant nextAttemptAt, String worker, Instant at,
+            boolean leased) {
         return move(TaskLifecycle.RETRY, next.id(), TaskFields.ERROR, error, worker, at, nextAttemptAt, next,
-                "", TaskFields.NEXT_ATTEMPT_AT, nextAttemptAt.toString(), TaskFields.RETRIES,
+                "", leased, TaskFields.NEXT_ATTEMPT_AT, nextAttemptAt.toString(), TaskFields.RETRIES,
                 Integer.toString(next.retries()));
     }
 
     private TaskStatus move(TaskLifecycle change, String taskId, String field, Object value, String worker, Instant at,
-            Instant dueAt, TaskMessage dueMessage, String delete, String... more) {
+            Instant dueAt, TaskMessage dueMessage, String delete, boolean leased, String... more) {
         List<String> args = new ArrayList<>(List.of(MOVE, "3", RedisKeys.task(taskId), RedisKeys.DUE,
                 RedisKeys.DUE_MESSAGES, ttlSeconds, RedisKeys.TASK_EVENTS_CHANNEL, change.fromForLua(),
                 change.to().name(), at.toString(), worker, field, json(value),
                 dueAt == null ? "" : Long.toString(dueAt.toEpochMilli()),
-                dueMessage == null ? "" : json(dueMessage), delete));
+                dueMessage == null ? "" : json(dueMessage), delete, leased ? taskId : ""));
         args.addAll(List.of(more));
         return TaskStatus.valueOf(redis.execute("EVAL", args.toArray(String[]::new)).toString());
     }

@@ -74,6 +74,8 @@ class MailTasksTest {
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel ch = connection.createChannel()) {
             ch.queueDelete(Amqp.queueName(QUEUE));
+            // Declared again when another test profile (LeaseTest) restarted the worker in between.
+            ch.queueDelete(Amqp.deadQueueName(QUEUE));
         }
     }
 
