@@ -64,6 +64,14 @@ class BrowserIT {
         if (suite != null) {
             suite.close();
         }
+        // The run's own queue and its dead letters go with the run.
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (com.rabbitmq.client.Connection connection = factory.newConnection();
+                com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.queueDelete(io.hotpot.common.Amqp.queueName(queue));
+            channel.queueDelete(io.hotpot.common.Amqp.deadQueueName(queue));
+        }
     }
 
     private WebDriver browser() throws Exception {
