@@ -37,6 +37,27 @@ public final class Telemetry {
     /** Gauge (api-service): consumers attached to a task queue, read with the depth. */
     public static final String QUEUE_CONSUMERS = "hotpot.queue.consumers";
 
+    /** Gauge: WebSocket connections open on this chat-service replica (tag {@code endpoint}). */
+    public static final String WS_CONNECTIONS = "hotpot.ws.connections";
+    /** Counter: chat messages received from members and appended to their room. */
+    public static final String WS_MESSAGES_IN = "hotpot.ws.messages.in";
+    /** Counter: frames sent to members (messages, history, presence, errors). */
+    public static final String WS_MESSAGES_OUT = "hotpot.ws.messages.out";
+    /** Counter: members disconnected because their send queue passed its bound. */
+    public static final String WS_SLOW_CONSUMERS = "hotpot.ws.slow.consumers.dropped";
+    /** Counter: schedule ticks that created their task (tag {@code schedule}). */
+    public static final String SCHEDULER_FIRES = "hotpot.scheduler.fires";
+    /** Counter: times this replica became leader ({@code event=acquired}) or stopped being it ({@code event=lost}). */
+    public static final String SCHEDULER_LEADERSHIP = "hotpot.scheduler.leadership.changes";
+    /** Gauge: 1 while this scheduler replica leads, else 0. */
+    public static final String SCHEDULER_LEADER = "hotpot.scheduler.leader";
+    /** Tag: a WebSocket endpoint ({@code chat}, {@code tasks}). */
+    public static final String TAG_ENDPOINT = "endpoint";
+    /** Tag: a schedule's name. */
+    public static final String TAG_SCHEDULE = "schedule";
+    /** Tag: what happened. */
+    public static final String TAG_EVENT = "event";
+
     private Telemetry() {
     }
 }

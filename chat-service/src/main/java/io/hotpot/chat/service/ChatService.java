@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hotpot.chat.config.ChatConfig;
+import io.hotpot.chat.metrics.ChatMetrics;
 import io.hotpot.chat.relay.Presence;
 import io.hotpot.chat.relay.RoomRelay;
 import io.hotpot.common.ChatMessage;
@@ -63,8 +64,11 @@ public class ChatService {
             Thread.ofPlatform().name("hotpot-chat-housekeeping").daemon().factory());
     private volatile boolean draining;
 
+    private final ChatMetrics metrics;
+
     public ChatService(ChatConfig config, RoomRelay relay, Presence presence, TokenVerifier tokens,
-            RedisDataSource redis, ObjectMapper mapper) {
+            RedisDataSource redis, ObjectMapper mapper, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.config = config.chat();
         this.relay = relay;
         this.presence = presence;
@@ -111,8 +115,9 @@ public class ChatService {
             return;
         }
         Member member = new Member(connection, user, room, config.sendQueueLimit(),
-                new RateLimiter(config.ratePerSecond(), config.rateBurst()));
+                new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);
         members.put(connection.id(), member);
+        metrics.connected();
         relay.join(member);
         catchUp(member, lastId);
         presence.joined(member);
@@ -173,6 +178,7 @@ public class ChatService {
                 new XAddArgs().maxlen((long) config.historyCap()).nearlyExactTrimming(),
                 Map.of(ChatMessage.FIELD_USER, member.user(), ChatMessage.FIELD_MESSAGE, message,
                         ChatMessage.FIELD_TS, Long.toString(System.currentTimeMillis())));
+        metrics.received();
     }
 
     /** Binary frames are not part of the protocol. */
@@ -211,6 +217,7 @@ public class ChatService {
             return;
         }
         open.decrementAndGet();
+        metrics.disconnected();
         relay.leave(member);
         try {
             presence.left(member);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import io.hotpot.chat.metrics.ChatMetrics;
 import io.hotpot.common.ChatProtocol;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -19,6 +20,8 @@ import io.quarkus.websockets.next.WebSocketConnection;
  */
 public final class Member {
     private static final Logger LOG = Logger.getLogger(Member.class);
+
+    private final ChatMetrics metrics;
 
     private final WebSocketConnection connection;
     private final String user;
@@ -35,7 +38,9 @@ public final class Member {
     /** Guarded by {@code this}: the id of the last message sent to the client. */
     private String lastSent = StreamIds.ZERO;
 
-    public Member(WebSocketConnection connection, String user, String room, int sendQueueLimit, RateLimiter rate) {
+    public Member(WebSocketConnection connection, String user, String room, int sendQueueLimit, RateLimiter rate,
+            ChatMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.user = user;
         this.room = room;
@@ -141,9 +146,11 @@ public final class Member {
         if (queued.incrementAndGet() > sendQueueLimit) {
             LOG.warnf("HOTPOT-CHAT-010 closing slow consumer %s (user %s, room %s): more than %d frames unsent",
                     connection.id(), user, room, sendQueueLimit);
+            metrics.droppedSlowConsumer();
             close(ChatProtocol.CLOSE_SLOW_CONSUMER, "slow consumer: send queue full");
             return;
         }
+        metrics.sent();
         connection.sendText(frame).subscribe().with(ok -> queued.decrementAndGet(), failure -> queued.decrementAndGet());
     }
 

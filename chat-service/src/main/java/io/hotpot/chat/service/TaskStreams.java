@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hotpot.chat.config.ChatConfig;
+import io.hotpot.chat.metrics.ChatMetrics;
 import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskFields;
@@ -45,7 +46,11 @@ public class TaskStreams {
     private final Map<String, Set<Watcher>> byTask = new ConcurrentHashMap<>();
     private final Map<String, Watcher> all = new ConcurrentHashMap<>();
 
-    public TaskStreams(ChatConfig config, TokenVerifier tokens, RedisDataSource redis, ObjectMapper mapper) {
+    private final ChatMetrics metrics;
+
+    public TaskStreams(ChatConfig config, TokenVerifier tokens, RedisDataSource redis, ObjectMapper mapper,
+            ChatMetrics metrics) {
+        this.metrics = metrics;
         this.config = config.chat();
         this.tokens = tokens;
         this.hashes = redis.hash(String.class);
@@ -67,7 +72,7 @@ public class TaskStreams {
             this.status = status;
             // Reuses the chat member's bounded send queue and catch-up; the "room" is the stream it follows.
             this.sender = new Member(connection, user, taskId == null ? "tasks" : "task:" + taskId,
-                    config.sendQueueLimit(), null);
+                    config.sendQueueLimit(), null, metrics);
         }
 
         boolean wants(JsonNode event) {

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.hotpot.common.RedisKeys;
 import io.hotpot.scheduler.config.SchedulerConfig;
+import io.hotpot.scheduler.metrics.SchedulerMetrics;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -65,8 +66,11 @@ public class LeaderLock {
     private volatile long epoch;
     private volatile long validUntilNanos;
 
-    public LeaderLock(RedisDataSource redis, SchedulerConfig config) {
+    private final SchedulerMetrics metrics;
+
+    public LeaderLock(RedisDataSource redis, SchedulerConfig config, SchedulerMetrics metrics) {
         this.redis = redis;
+        this.metrics = metrics;
         this.lockKey = RedisKeys.leaderLock(config.leader().name());
         this.epochKey = RedisKeys.leaderEpoch(config.leader().name());
         this.token = config.leader().instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName())
@@ -124,6 +128,7 @@ public class LeaderLock {
                 validUntilNanos = sent + validityNanos;
                 value = token + "#" + newEpoch;
                 LOG.infof("HOTPOT-SCHEDULER-010 this replica (%s) leads, epoch %d", token, newEpoch);
+                metrics.becameLeader();
             }
         } catch (RuntimeException e) {
             if (current != null && value != null) {
@@ -138,6 +143,7 @@ public class LeaderLock {
         if (value != null) {
             value = null;
             LOG.warnf("HOTPOT-SCHEDULER-011 this replica (%s) stopped leading at epoch %d: %s", token, epoch, why);
+            metrics.stoppedLeading();
         }
     }
 

@@ -22,6 +22,7 @@ import io.hotpot.common.ScheduleDefinition;
 import io.hotpot.common.ScheduleFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.scheduler.config.SchedulerConfig;
+import io.hotpot.scheduler.metrics.SchedulerMetrics;
 import io.hotpot.scheduler.leader.LeaderLock;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,8 +51,12 @@ public class ScheduleJob {
             Thread.ofPlatform().name("hotpot-schedule-job").daemon().factory());
     private volatile long configPublishedForEpoch;
 
-    public ScheduleJob(LeaderLock leader, ScheduleStore store, ConfigSchedules config, SchedulerConfig settings) {
+    private final SchedulerMetrics metrics;
+
+    public ScheduleJob(LeaderLock leader, ScheduleStore store, ConfigSchedules config, SchedulerConfig settings,
+            SchedulerMetrics metrics) {
         this.leader = leader;
+        this.metrics = metrics;
         this.store = store;
         this.config = config;
         this.group = settings.leader().name();
@@ -154,6 +159,9 @@ public class ScheduleJob {
             }
             if (result == ScheduleStore.NOT_LEADER) {
                 return false;
+            }
+            if (result == ScheduleStore.FIRED) {
+                metrics.fired(schedule.name());
             }
             if (result == ScheduleStore.STALE) {
                 return true; // changed meanwhile (an update, another leader): read again next round

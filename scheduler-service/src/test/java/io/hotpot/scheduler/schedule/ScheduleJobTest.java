@@ -140,6 +140,18 @@ class ScheduleJobTest {
     }
 
     @Test
+    void firesAndLeadershipShowInTheMetrics() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> tasksOf(CONFIGURED).size() >= 2);
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher fires = java.util.regex.Pattern
+                .compile("(?m)^hotpot_scheduler_fires_total\\{schedule=\"" + CONFIGURED + "\"\\} ([0-9.]+)$").matcher(metrics);
+        assertTrue(fires.find(), metrics);
+        assertTrue(Double.parseDouble(fires.group(1)) >= 2, "one count per tick that created its task");
+        assertTrue(metrics.contains("hotpot_scheduler_leader 1.0"), "this replica leads its group");
+        assertTrue(metrics.matches("(?s).*hotpot_scheduler_leadership_changes_total\\{event=\"acquired\"\\} [1-9].*"), metrics);
+    }
+
+    @Test
     void aConfiguredScheduleCreatesOneTaskPerTick() {
         await().atMost(Duration.ofSeconds(10)).until(() -> tasksOf(CONFIGURED).size() >= 4);
         Map<Instant, Integer> perTick = new HashMap<>();
