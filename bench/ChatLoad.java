@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java ChatLoad fanout host port clients messages rate chatPid
- *     N receivers join a fresh room (each waits for its "history" frame), then one more connection
+ *     N receivers join a fresh room (each waits for its "history" frame), 5 s pass (the joins'
+ *     presence frames, N x N, must not be measured; -Dchatload.settleMs), then one more connection
  *     sends `messages` messages at `rate` per second; each text carries the sequence number and the
  *     send time (System.nanoTime, one clock: sender and receivers are this one process). Every
  *     receiver keeps a bit per sequence number, so lost and duplicated messages are counted per
@@ -221,7 +222,7 @@ public class ChatLoad {
         if (open.size() < n || !allJoined) {
             System.err.println("only " + open.size() + " of " + n + " receivers connected; joined all: " + allJoined);
         }
-        Thread.sleep(500); // let the join presence frames pass
+        Thread.sleep(Long.getLong("chatload.settleMs", 5000)); // let the join presence frames (N x N) pass
 
         long cpu0 = ownCpuNanos();
         double chatCpu0 = procCpuSeconds(chatPid);

@@ -4,7 +4,9 @@
 # for BENCH_CHAT_SECONDS (5) s: deliveries/s achieved, latency p50/p99 (send time carried in the
 # text, measured by the receivers in the same process), messages lost; then BENCH_CHAT_IDLE
 # (10,000) idle connections over BENCH_CHAT_IDLE_ROOMS (100) rooms: chat-service's VmRSS and heap
-# per connection. BENCH_RUNS (3) times each, after a warm-up. The load client's CPU is reported.
+# per connection (BENCH_CHAT_IDLE=0 skips it). BENCH_RUNS (3) times each, after a warm-up. The
+# load client's CPU is reported. Receivers wait 5 s after joining before the first message
+# (-Dchatload.settleMs), so that the presence frames of the joins (N x N) are not in the figures.
 # The suite must run with chat limits raised, e.g.
 #   HOTPOT_CHAT_MAX_CONNECTIONS=20000 HOTPOT_CHAT_RATE_PER_SECOND=100000 HOTPOT_CHAT_RATE_BURST=100000 ./hotpot up
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,6 +40,7 @@ for n in $CLIENTS; do
   done
 done
 
+[ "$IDLE" -gt 0 ] || exit 0
 for ((i = 1; i <= RUNS; i++)); do
   load="$(loadavg)"
   result="$(timed "${CLIENT[@]}" ChatLoad idle 127.0.0.1 "$CHAT_PORT" "$IDLE" "$IDLE_ROOMS" 10 "$CHAT_PID")"
