@@ -5,6 +5,7 @@
 #   bench/profile.sh         (suite started by ./hotpot up; BENCH_TASKS, BENCH_CONCURRENCY as for tasks.sh)
 #   bench/profile.sh hello   api-service alone, under wrk on /api/demo/hello (as bench/http.sh)
 #   bench/profile.sh sleep   api-service alone, during 10,000 concurrent /api/demo/sleep?seconds=5
+#   bench/profile.sh chat    chat-service alone, during one sender to 1,000 clients at 100 msg/s (as bench/chat.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TASKS="${BENCH_TASKS:-10000}" CONCURRENCY="${BENCH_CONCURRENCY:-64}"
 JCMD="$JAVA_HOME/bin/jcmd" JFR="$JAVA_HOME/bin/jfr"
@@ -16,6 +17,9 @@ elif [ "$MODE" = sleep ]; then
   declare -A PIDS=([api-service]="$(service_pid api-service)")
   ulimit -n "$(ulimit -Hn)"
   load_run() { "${CLIENT[@]}" SleepLoad 10000 127.0.0.1 "$API_PORT" '/api/demo/sleep?seconds=5'; }
+elif [ "$MODE" = chat ]; then
+  declare -A PIDS=([chat-service]="$(service_pid chat-service)")
+  load_run() { "${CLIENT[@]}" ChatLoad fanout 127.0.0.1 "${HOTPOT_CHAT_PORT:-8082}" 1000 500 100 "${PIDS[chat-service]}"; }
 else
   declare -A PIDS=([api-service]="$(service_pid api-service)" [worker-service]="$(service_pid worker-service)")
   load_run() { "${CLIENT[@]}" TaskLoad throughput "$API_URL" "$REDIS_HOST" "$REDIS_PORT" "$TASKS" "$CONCURRENCY"; }
@@ -40,7 +44,7 @@ summarise() { # service
       n = split("com.fasterxml.jackson|JSON (Jackson);com.rabbitmq|RabbitMQ client;io.vertx.redis|Redis client (Vert.x);" \
         "org.jboss.resteasy.reactive|REST layer (Quarkus REST);io.vertx.core.http|HTTP server (Vert.x);" \
         "io.netty|Netty (all network I/O);sun.nio.ch|JDK sockets (NIO);io.smallrye.mutiny|Mutiny;" \
-        "io.micrometer|Micrometer;org.jboss.logmanager|Logging;io.hotpot|Hotpot code;" \
+        "io.micrometer|Micrometer;io.quarkus.websockets|WebSockets Next;io.vertx.redis|Redis client;com.fasterxml.jackson.databind|Jackson databind;org.jboss.logmanager|Logging;io.hotpot|Hotpot code;" \
         "java.util.concurrent|java.util.concurrent (queues, futures, locks);jdk.internal.vm.Continuation|Virtual thread mounting", cats, ";")
       for (i = 1; i <= n; i++) { split(cats[i], kv, "|"); key[i] = kv[1]; label[i] = kv[2] }
     }

@@ -1,0 +1,395 @@
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Chat load against chat-service's WebSocket rooms (ws://host:port/ws/chat/{room}/), with the
+ * JDK's own WebSocket client; no dependencies.
+ *
+ * <pre>
+ * java ChatLoad fanout host port clients messages rate chatPid
+ *     N receivers join a fresh room (each waits for its "history" frame), 5 s pass (the joins'
+ *     presence frames, N x N, must not be measured; -Dchatload.settleMs), then one more connection
+ *     sends `messages` messages at `rate` per second; each text carries the sequence number and the
+ *     send time (System.nanoTime, one clock: sender and receivers are this one process). Every
+ *     receiver keeps a bit per sequence number, so lost and duplicated messages are counted per
+ *     receiver. Prints one line of key=value: deliveries/s (deliveries / first send to last
+ *     receipt), latency p50/p90/p99/max, lost, duplicates, closed connections, this process's CPU
+ *     and chat-service's CPU during the send phase.
+ * java ChatLoad idle host port connections rooms holdSeconds chatPid
+ *     Memory per connection: chat-service's VmRSS and heap used (after a GC through jcmd) before
+ *     and with `connections` idle members spread over `rooms` fresh rooms.
+ * </pre>
+ */
+public class ChatLoad {
+    static final String TAG = "cb" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
+    static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(
+            Integer.getInteger("chatload.threads", 4), r -> {
+                Thread t = new Thread(r, "chatload");
+                t.setDaemon(true);
+                return t;
+            });
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "fanout" -> fanout(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Double.parseDouble(args[5]), Long.parseLong(args[6]));
+            case "idle" -> idle(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]), Long.parseLong(args[6]));
+            default -> throw new IllegalArgumentException("fanout or idle");
+        }
+        System.exit(0);
+    }
+
+    /** One connection: counts what it receives. Callbacks of one WebSocket never run concurrently. */
+    static final class Receiver implements WebSocket.Listener {
+        final int messages;
+        final BitSet got;
+        final CountDownLatch joined;
+        final Stats stats;
+        volatile int count;
+        volatile int duplicates;
+        volatile int closeCode = -1;
+        volatile Throwable error;
+        private StringBuilder partial;
+
+        Receiver(int messages, CountDownLatch joined, Stats stats) {
+            this.messages = messages;
+            this.got = new BitSet(Math.max(messages, 1));
+            this.joined = joined;
+            this.stats = stats;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            if (!last) {
+                (partial == null ? partial = new StringBuilder() : partial).append(data);
+                ws.request(1);
+                return null;
+            }
+            String text;
+            if (partial != null) {
+                text = partial.append(data).toString();
+                partial = null;
+            } else {
+                text = data.toString();
+            }
+            handle(text, System.nanoTime());
+            ws.request(1);
+            return null;
+        }
+
+        void handle(String text, long now) {
+            int at = text.indexOf(TAG + ":");
+            if (at >= 0 && text.contains("\"type\":\"message\"")) {
+                int p = at + TAG.length() + 1;
+                int q = text.indexOf(':', p);
+                int seq = Integer.parseInt(text, p, q, 10);
+                int r = q + 1;
+                while (r < text.length() && Character.isDigit(text.charAt(r))) {
+                    r++;
+                }
+                long sent = Long.parseLong(text, q + 1, r, 10);
+                if (got.get(seq)) {
+                    duplicates++;
+                } else {
+                    got.set(seq);
+                    count++;
+                    stats.record(now - sent, now);
+                }
+            } else if (text.contains("\"type\":\"history\"")) {
+                joined.countDown();
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeCode = statusCode;
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable e) {
+            error = e;
+        }
+    }
+
+    /** Latencies of every delivery (microseconds) and the time of the last one. */
+    static final class Stats {
+        final int[] micros;
+        final AtomicInteger n = new AtomicInteger();
+        final AtomicLong last = new AtomicLong();
+
+        Stats(int capacity) {
+            micros = new int[capacity];
+        }
+
+        void record(long nanos, long now) {
+            int i = n.getAndIncrement();
+            if (i < micros.length) {
+                micros[i] = (int) Math.min(Integer.MAX_VALUE, nanos / 1000);
+            }
+            last.accumulateAndGet(now, Math::max);
+        }
+    }
+
+    static HttpClient[] clients(int connections) {
+        int k = Math.max(1, Math.min(8, connections / 250));
+        HttpClient[] clients = new HttpClient[k];
+        for (int i = 0; i < k; i++) {
+            clients[i] = HttpClient.newBuilder().executor(EXECUTOR).build();
+        }
+        return clients;
+    }
+
+    /** Opens the connections, at most 200 handshakes at a time; returns the ones that opened. */
+    static List<WebSocket> connect(HttpClient[] clients, List<URI> uris, List<? extends WebSocket.Listener> listeners)
+            throws InterruptedException {
+        Semaphore inFlight = new Semaphore(200);
+        WebSocket[] sockets = new WebSocket[uris.size()];
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(uris.size());
+        for (int i = 0; i < uris.size(); i++) {
+            inFlight.acquire();
+            int index = i;
+            clients[i % clients.length].newWebSocketBuilder().buildAsync(uris.get(i), listeners.get(i))
+                    .whenComplete((ws, e) -> {
+                        if (e != null) {
+                            if (failed.getAndIncrement() < 3) {
+                                System.err.println("connect failed: " + e);
+                            }
+                        } else {
+                            sockets[index] = ws;
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    });
+        }
+        done.await(120, TimeUnit.SECONDS);
+        List<WebSocket> open = new ArrayList<>();
+        for (WebSocket ws : sockets) {
+            if (ws != null) {
+                open.add(ws);
+            }
+        }
+        return open;
+    }
+
+    static void fanout(String host, int port, int n, int messages, double rate, long chatPid) throws Exception {
+        String room = TAG + "-" + n;
+        URI uri = URI.create("ws://" + host + ":" + port + "/ws/chat/" + room + "/");
+        HttpClient[] clients = clients(n + 1);
+        Stats stats = new Stats(n * messages);
+        CountDownLatch joined = new CountDownLatch(n + 1);
+        List<Receiver> receivers = new ArrayList<>();
+        List<URI> uris = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            receivers.add(new Receiver(messages, joined, stats));
+            uris.add(uri);
+        }
+        long t0 = System.nanoTime();
+        List<WebSocket> open = connect(clients, uris, receivers);
+        Receiver senderListener = new Receiver(messages, joined, new Stats(messages));
+        WebSocket sender = clients[0].newWebSocketBuilder().buildAsync(uri, senderListener).get(30, TimeUnit.SECONDS);
+        boolean allJoined = joined.await(60, TimeUnit.SECONDS);
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        if (open.size() < n || !allJoined) {
+            System.err.println("only " + open.size() + " of " + n + " receivers connected; joined all: " + allJoined);
+        }
+        Thread.sleep(Long.getLong("chatload.settleMs", 5000)); // let the join presence frames (N x N) pass
+
+        long cpu0 = ownCpuNanos();
+        double chatCpu0 = procCpuSeconds(chatPid);
+        long interval = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        int sent = 0;
+        for (int seq = 0; seq < messages; seq++) {
+            long due = start + seq * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            String text = "{\"message\":\"" + TAG + ":" + seq + ":" + System.nanoTime() + "\"}";
+            sender.sendText(text, true).get(10, TimeUnit.SECONDS); // one send in flight at a time (the API's rule)
+            sent++;
+        }
+        long sendEnd = System.nanoTime();
+        long expected = (long) open.size() * sent;
+        // Wait for everything, or until nothing has arrived for 5 s (at most 60 s).
+        long deadline = sendEnd + 60_000_000_000L;
+        int seen = -1;
+        long quietSince = System.nanoTime();
+        while (stats.n.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            int now = stats.n.get();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > 5_000_000_000L) {
+                break;
+            }
+        }
+        long cpu1 = ownCpuNanos();
+        double chatCpu1 = procCpuSeconds(chatPid);
+        long delivered = 0, duplicates = 0, closed = 0, errors = 0;
+        for (Receiver r : receivers) {
+            delivered += r.count;
+            duplicates += r.duplicates;
+            closed += r.closeCode >= 0 ? 1 : 0;
+            errors += r.error != null ? 1 : 0;
+        }
+        long lastReceipt = stats.last.get();
+        double wall = (Math.max(lastReceipt, sendEnd) - start) / 1e9;
+        int[] lat = Arrays.copyOf(stats.micros, Math.min(stats.n.get(), stats.micros.length));
+        Arrays.sort(lat);
+        System.out.println(String.format(Locale.ROOT,
+                "clients=%d connected=%d messages=%d sent=%d rate=%.0f expected=%d delivered=%d lost=%d duplicates=%d "
+                        + "closed=%d errors=%d connect_s=%.2f send_s=%.3f wall_s=%.3f deliveries_per_s=%.0f "
+                        + "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f client_send_cpu_s=%.2f chat_send_cpu_s=%.2f",
+                n, open.size(), messages, sent, rate, (long) n * sent, delivered, (long) n * sent - delivered, duplicates,
+                closed, errors, connectSeconds, (sendEnd - start) / 1e9, wall, delivered / wall,
+                pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0,
+                (cpu1 - cpu0) / 1e9, chatCpu1 - chatCpu0));
+        closeAll(open);
+        sender.sendClose(WebSocket.NORMAL_CLOSURE, "");
+    }
+
+    static void idle(String host, int port, int n, int rooms, int hold, long chatPid) throws Exception {
+        String base = "http://" + host + ":" + port;
+        gc(chatPid);
+        long rss0 = rssKb(chatPid);
+        long heap0 = heapUsed(base);
+        HttpClient[] clients = clients(n);
+        CountDownLatch joined = new CountDownLatch(n);
+        Stats stats = new Stats(0);
+        List<Receiver> receivers = new ArrayList<>();
+        List<URI> uris = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            receivers.add(new Receiver(0, joined, stats));
+            uris.add(URI.create("ws://" + host + ":" + port + "/ws/chat/" + TAG + "-idle-" + (i % rooms) + "/"));
+        }
+        long t0 = System.nanoTime();
+        // The first member of a room makes chat-service read the room's stream on its relay
+        // connection, whose pool queues at most 24 waiters (more fail the join): open one member
+        // per room first, 16 rooms at a time, each batch joined before the next.
+        List<WebSocket> open = new ArrayList<>();
+        int firsts = Math.min(rooms, n);
+        for (int from = 0; from < firsts; from += 16) {
+            int to = Math.min(firsts, from + 16);
+            open.addAll(connect(clients, uris.subList(from, to), receivers.subList(from, to)));
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (joined.getCount() > n - to && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+        }
+        open.addAll(connect(clients, uris.subList(firsts, n), receivers.subList(firsts, n)));
+        boolean allJoined = joined.await(120, TimeUnit.SECONDS);
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(Math.max(1, hold) * 1000L); // idle: only presence and pings
+        long closed = receivers.stream().filter(r -> r.closeCode >= 0).count();
+        long peakRss = rssKb(chatPid);
+        gc(chatPid);
+        long rss1 = rssKb(chatPid);
+        long heap1 = heapUsed(base);
+        int connected = open.size() - (int) closed;
+        System.out.println(String.format(Locale.ROOT,
+                "connections=%d rooms=%d connected=%d joined_all=%b joined=%d closed=%d connect_s=%.2f rss_before_mb=%.1f rss_after_mb=%.1f "
+                        + "rss_per_conn_kb=%.1f heap_before_mb=%.1f heap_after_mb=%.1f heap_per_conn_kb=%.1f client_cpu_s=%.2f",
+                n, rooms, connected, allJoined, n - joined.getCount(), closed, connectSeconds, rss0 / 1024.0, rss1 / 1024.0,
+                (rss1 - rss0) / (double) Math.max(1, connected), heap0 / 1048576.0, heap1 / 1048576.0,
+                (heap1 - heap0) / 1024.0 / Math.max(1, connected), ownCpuNanos() / 1e9));
+        closeAll(open);
+    }
+
+    static void closeAll(List<WebSocket> sockets) throws InterruptedException {
+        for (WebSocket ws : sockets) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
+        }
+        Thread.sleep(1000);
+        for (WebSocket ws : sockets) {
+            ws.abort();
+        }
+    }
+
+    static double pct(int[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000.0;
+    }
+
+    static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User + system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
+    static double procCpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** Heap used (all heap pools summed) from chat-service's /q/metrics, or -1 without it. */
+    static long heapUsed(String base) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            double sum = 0;
+            boolean any = false;
+            for (String line : body.split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    any = true;
+                }
+            }
+            return any ? (long) sum : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** A full GC in chat-service (jcmd GC.run) so that heap and RSS readings are of live data. */
+    static void gc(long pid) throws Exception {
+        String jcmd = System.getProperty("java.home") + "/bin/jcmd";
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor(30, TimeUnit.SECONDS);
+        Thread.sleep(500);
+    }
+}
