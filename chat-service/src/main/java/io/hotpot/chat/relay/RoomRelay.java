@@ -42,15 +42,20 @@ public class RoomRelay {
     private static final Logger LOG = Logger.getLogger(RoomRelay.class);
     private static final int READ_COUNT = 500;
 
+    /** The relay's own connection: held by the blocking XREAD loop, and used for nothing else. */
     private final StreamCommands<String, String, String> streams;
+    /** The default client, for the one read a room's first member needs (never queued behind the loop). */
+    private final StreamCommands<String, String, String> lookups;
     private final ObjectMapper mapper;
     private final Duration block;
     private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread loop;
 
-    public RoomRelay(@RedisClientName("relay") RedisDataSource redis, ObjectMapper mapper, ChatConfig config) {
-        this.streams = redis.stream(String.class);
+    public RoomRelay(@RedisClientName("relay") RedisDataSource relay, RedisDataSource redis, ObjectMapper mapper,
+            ChatConfig config) {
+        this.streams = relay.stream(String.class);
+        this.lookups = redis.stream(String.class);
         this.mapper = mapper;
         this.block = config.chat().relayBlock();
     }
@@ -91,7 +96,7 @@ public class RoomRelay {
         });
         synchronized (room) {
             if (room.cursor == null) {
-                List<StreamMessage<String, String, String>> newest = streams.xrevrange(
+                List<StreamMessage<String, String, String>> newest = lookups.xrevrange(
                         RedisKeys.chatRoom(room.name), StreamRange.of("+", "-"), 1);
                 room.cursor = newest.isEmpty() ? "0-0" : newest.get(0).id();
             }
