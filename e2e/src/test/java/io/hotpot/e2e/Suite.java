@@ -38,11 +38,17 @@ final class Suite implements AutoCloseable {
 
     /** Starts every service with the given extra system properties per service, and waits until all are ready. */
     Suite start(Map<String, List<String>> extraProperties) throws Exception {
-        for (String service : SERVICES) {
-            launch(service, service, extraProperties.getOrDefault(service, List.of()));
-        }
-        for (String service : SERVICES) {
-            awaitReady(service);
+        try {
+            for (String service : SERVICES) {
+                launch(service, service, extraProperties.getOrDefault(service, List.of()));
+            }
+            for (String service : SERVICES) {
+                awaitReady(service);
+            }
+        } catch (Exception | Error e) {
+            // The caller never gets this Suite to close: stop what was started here.
+            close();
+            throw e;
         }
         return this;
     }
@@ -54,7 +60,13 @@ final class Suite implements AutoCloseable {
      */
     Replica startReplica(String service, String name, List<String> properties) throws Exception {
         Process process = launch(service, name, properties);
-        awaitReady(name);
+        try {
+            awaitReady(name);
+        } catch (Exception | Error e) {
+            byName.remove(name);
+            process.destroyForcibly();
+            throw e;
+        }
         return new Replica(name, ports.get(name), process);
     }
 
