@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param expires       a task not started by then ends {@code REVOKED}; {@code null}: never
  * @param eta           when the task was due to start (countdown or eta); {@code null}: at once
  * @param retries       retries already made; the worker raises it on the message it stores for the next attempt
+ * @param sensitive     argument names every record writer masks ({@link SensitiveArgs}); the handler gets them as sent
  */
 public record TaskMessage(
         String id,
@@ -34,17 +35,27 @@ public record TaskMessage(
         Double timeout,
         Instant expires,
         Instant eta,
-        int retries) {
+        int retries,
+        java.util.List<String> sensitive) {
+
+    public TaskMessage {
+        sensitive = sensitive == null ? java.util.List.of() : java.util.List.copyOf(sensitive);
+    }
 
     /** A task to run at once with its handler's retry and time-limit defaults. */
     public TaskMessage(String id, String type, JsonNode args, String queue, int priority, Instant createdAt,
             String correlationId) {
-        this(id, type, args, queue, priority, createdAt, correlationId, null, null, null, null, 0);
+        this(id, type, args, queue, priority, createdAt, correlationId, null, null, null, null, 0, null);
     }
 
     /** The message of the next attempt, after a failed one. */
     public TaskMessage nextRetry() {
         return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
-                eta, retries + 1);
+                eta, retries + 1, sensitive);
+    }
+
+    /** The arguments as records show them: the sensitive ones masked. */
+    public JsonNode recordedArgs() {
+        return SensitiveArgs.mask(args, sensitive);
     }
 }

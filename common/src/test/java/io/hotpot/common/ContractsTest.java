@@ -32,7 +32,7 @@ class ContractsTest {
     void aTaskMessageWithItsLimitsRoundTripsAndOldReadersStillReadIt() throws Exception {
         TaskMessage message = new TaskMessage("id-2", "flaky", mapper.readTree("{\"failures\":1}"), "default", 0,
                 Instant.parse("2026-11-26T10:00:00Z"), "corr-2", 5, 2.5, Instant.parse("2026-11-26T11:00:00Z"),
-                Instant.parse("2026-11-26T10:05:00Z"), 0);
+                Instant.parse("2026-11-26T10:05:00Z"), 0, List.of("failures"));
         assertEquals(message, roundTrip(message, TaskMessage.class));
         TaskMessage next = message.nextRetry();
         assertEquals(1, next.retries());
@@ -41,7 +41,20 @@ class ContractsTest {
         TaskMessage old = mapper.readValue("{\"id\":\"a\",\"type\":\"add\",\"queue\":\"default\",\"priority\":1}",
                 TaskMessage.class);
         assertEquals(null, old.maxRetries());
+        assertEquals(List.of(), old.sensitive());
         assertEquals(0, old.retries());
+    }
+
+    @Test
+    void sensitiveArgumentsAreMaskedInACopyOnly() throws Exception {
+        JsonNode args = mapper.readTree("{\"to\":\"a@b.c\",\"body\":\"secret\",\"phone\":null}");
+        JsonNode masked = SensitiveArgs.mask(args, List.of("body", "phone", "absent"));
+        assertEquals("{\"to\":\"a@b.c\",\"body\":\"***\",\"phone\":null}", masked.toString());
+        assertEquals("secret", args.get("body").asText(), "the message keeps the real value");
+        TaskMessage message = new TaskMessage("id", "email", args, "default", 0, Instant.now(), null, null, null, null,
+                null, 0, List.of("body"));
+        assertEquals(SensitiveArgs.MASK, message.recordedArgs().get("body").asText());
+        assertEquals("secret", message.args().get("body").asText());
     }
 
     @Test

@@ -125,7 +125,7 @@ public class DeadLetterService {
             }
             return mapper.writeValueAsBytes(new TaskMessage(task.id(), task.type(), task.args(), task.queue(),
                     task.priority(), task.createdAt(), task.correlationId(), task.maxRetries(), task.timeout(),
-                    task.expires(), task.eta(), 0));
+                    task.expires(), task.eta(), 0, task.sensitive()));
         }
 
         @Override

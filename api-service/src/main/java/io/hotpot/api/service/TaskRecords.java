@@ -260,7 +260,7 @@ public class TaskRecords {
         List<String> fields = new ArrayList<>(List.of(
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
-                TaskFields.ARGS, json(task.args()),
+                TaskFields.ARGS, json(task.recordedArgs()),
                 TaskFields.QUEUE, task.queue(),
                 TaskFields.PRIORITY, Integer.toString(task.priority()),
                 TaskFields.CREATED_AT, task.createdAt().toString(),

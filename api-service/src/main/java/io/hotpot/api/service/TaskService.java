@@ -315,7 +315,7 @@ public class TaskService {
         }
         return new TaskMessage(UUID.randomUUID().toString(), request.type(), request.args(), request.queue(),
                 request.priority(), now, request.correlationId(), request.maxRetries(), request.timeout(),
-                request.expires(), request.due(), 0);
+                request.expires(), request.due(), 0, info.sensitive());
     }
 
     private static String rootMessage(Throwable e) {
@@ -327,7 +327,7 @@ public class TaskService {
     }
 
     private static TaskView firstView(TaskMessage message, TaskStatus status) {
-        return new TaskView(message.id(), message.type(), status, message.args(), null, null, 0,
+        return new TaskView(message.id(), message.type(), status, message.recordedArgs(), null, null, 0,
                 message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
                 message.timeout(), message.eta(), message.expires(), null, null);
     }

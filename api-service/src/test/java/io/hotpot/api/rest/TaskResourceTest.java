@@ -74,6 +74,8 @@ class TaskResourceTest {
         WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true))),
+                new TaskTypeInfo("email", Workload.IO, List.of(new ArgSpec("to", ArgType.STRING, true),
+                        new ArgSpec("body", ArgType.STRING, true)), List.of("body")),
                 new TaskTypeInfo("sleep", Workload.IO, List.of(new ArgSpec("seconds", ArgType.NUMBER, true)))),
                 10, 2, 0, Instant.now(), Instant.now());
         redis.value(String.class).setex(RedisKeys.worker(workerId), 60, mapper.writeValueAsString(heartbeat));
@@ -220,6 +222,20 @@ class TaskResourceTest {
         } finally {
             redis.key().del(RedisKeys.task(id));
         }
+    }
+
+    @Test
+    void sensitiveArgumentsAreMaskedInTheRecordButTravelToTheWorker() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"type\":\"email\",\"args\":{\"to\":\"boss@example.com\",\"body\":\"the code is 4711\"},\"queue\":\""
+                        + queue + "\"}")
+                .post("/api/tasks").then().statusCode(202)
+                .body("args.body", equalTo("***")).body("args.to", equalTo("boss@example.com"))
+                .extract().path("id");
+        given().get("/api/tasks/" + id).then().statusCode(200).body("args.body", equalTo("***"));
+        assertTrue(!redis.hash(String.class).hget(RedisKeys.task(id), "args").contains("4711"), "Redis holds no secret");
+        GetResponse message = channel.basicGet(Amqp.queueName(queue), true);
+        assertEquals("the code is 4711", mapper.readTree(message.getBody()).get("args").get("body").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.hotpot.worker.task;
 
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,6 +38,12 @@ public class EmailHandler implements TaskHandler<EmailHandler.Args> {
     @Override
     public Class<Args> argsType() {
         return Args.class;
+    }
+
+    /** What a mail says is the sender's business: records show the body masked. */
+    @Override
+    public Set<String> sensitiveArgs() {
+        return Set.of("body");
     }
 
     @Override

@@ -35,7 +35,8 @@ public class HandlerRegistry {
                         + previous.getClass().getName() + " and " + handler.getClass().getName());
             }
         }
-        handlers.values().forEach(h -> infos.add(new TaskTypeInfo(h.type(), h.workload(), argSpecs(h.argsType()))));
+        handlers.values().forEach(h -> infos.add(new TaskTypeInfo(h.type(), h.workload(), argSpecs(h.argsType()),
+                h.sensitiveArgs().stream().sorted().toList())));
     }
 
     /** The handler for a type name, if this worker has one. */

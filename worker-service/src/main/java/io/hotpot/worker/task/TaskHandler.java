@@ -2,6 +2,7 @@ package io.hotpot.worker.task;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 import io.hotpot.common.Workload;
 
@@ -25,6 +26,14 @@ public interface TaskHandler<A extends Record> {
 
     /** Where it runs: {@code IO} on a virtual thread, {@code CPU} on the bounded pool. */
     Workload workload();
+
+    /**
+     * Arguments shown masked ({@code ***}) in the task's record, and so in the API, the dashboard
+     * and the report: an e-mail body, a phone number. The handler still receives them as sent.
+     */
+    default Set<String> sensitiveArgs() {
+        return Set.of();
+    }
 
     /**
      * Retries a failed attempt gets unless the submission says otherwise ({@code maxRetries}).

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -147,7 +148,8 @@ public class TaskRunner {
 
     private Outcome execute(TaskMessage task, TaskHandler<?> handler, Runnable earlyAck) {
         Instant startedAt = Instant.now();
-        TaskStore.Start start = store.start(task, workerId, startedAt);
+        TaskStore.Start start = store.start(task, workerId, startedAt,
+                handler == null ? Set.of() : handler.sensitiveArgs());
         if (!start.shouldRun()) {
             LOG.infof("HOTPOT-WORKER-011 task %s is %s; not running it", task.id(), start.status());
             return Outcome.ACK;

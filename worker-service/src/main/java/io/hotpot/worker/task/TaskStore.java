@@ -3,6 +3,7 @@ package io.hotpot.worker.task;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.SensitiveArgs;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
@@ -132,7 +134,7 @@ public class TaskStore {
      * {@link TaskLifecycle#START}: marks the task started by this worker, unless it is final, or
      * {@link TaskLifecycle#EXPIRE}s it when it was not started before its {@code expires} time.
      */
-    public Start start(TaskMessage task, String worker, Instant at) {
+    public Start start(TaskMessage task, String worker, Instant at, Set<String> sensitive) {
         TaskError expired = new TaskError("Expired", "not started before it expired at " + task.expires());
         List<String> args = new ArrayList<>(List.of(START, "1", RedisKeys.task(task.id()), ttlSeconds,
                 RedisKeys.TASK_EVENTS_CHANNEL, worker, at.toString(), TaskLifecycle.START.fromForLua(),
@@ -141,7 +143,7 @@ public class TaskStore {
         args.addAll(List.of(
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
-                TaskFields.ARGS, json(task.args()),
+                TaskFields.ARGS, json(SensitiveArgs.mask(task.recordedArgs(), sensitive)),
                 TaskFields.QUEUE, task.queue(),
                 TaskFields.PRIORITY, Integer.toString(task.priority()),
                 TaskFields.CREATED_AT, task.createdAt().toString(),

@@ -105,7 +105,7 @@ class TaskConsumerTest {
     private TaskMessage message(String type, String argsJson, Integer maxRetries, Double timeout, Instant expires)
             throws Exception {
         return new TaskMessage(UUID.randomUUID().toString(), type, mapper.readTree(argsJson), QUEUE, 0, Instant.now(),
-                null, maxRetries, timeout, expires, null, 0);
+                null, maxRetries, timeout, expires, null, 0, null);
     }
 
     /** The message ids and bodies in the queue's dead letters, read without taking them. */

@@ -114,6 +114,8 @@ class MailTasksTest {
         assertTrue(mail.contains("To: " + to), mail);
         assertTrue(mail.contains("From: hotpot-test@localhost"), mail);
         assertTrue(mail.contains("Dinner at 7? " + run), mail);
+        // The body is the sender's business: the record shows it masked, the mail has it whole.
+        assertEquals("***", mapper.readTree(record.get("args")).get("body").asText());
         redis.key().del(RedisKeys.task(id));
     }
 
