@@ -5,9 +5,17 @@
 #
 # Installs helm and the node packages into .hotpot/tools/ when missing, then:
 #   0. every value in values.yaml has a "# --" comment (values-docs.mjs)
-#   1. helm lint --strict with every helm/hotpot/ci/*-values.yaml
+#   1. helm lint --strict with every helm/hotpot/ci/*-values.yaml (ci/defaults: no values at
+#      all) and the production example helm/hotpot/values-production.yaml
 #   2. helm template with each, and every rendered object validated against the
-#      Kubernetes schemas, unknown fields included (validate.mjs)
+#      Kubernetes schemas, unknown fields included (validate.mjs; HTTPRoute, ServiceMonitor and
+#      PodMonitor against the Gateway API and Prometheus Operator schemas)
+#   2b. the credentials the chart generates: usable (a PKCS#8/SPKI RSA pair, API keys hashed
+#      into api-keys), different in every install (no fixed secret), and kept by an upgrade:
+#      `helm template --dry-run=server` against fake-apiserver.mjs, which answers Helm's
+#      `lookup` with the Secret of a first render (secrets.mjs)
+#   2c. routes: /q/ reachable through no Ingress or HTTPRoute of any scenario; the user's
+#      ingress annotations win over the chart's; TLS on with a host (routes.mjs)
 #   3. the validator itself refuses each manifest in invalid-manifests/
 #   4. the chart refuses each values file in bad/ with the message its first
 #      line expects ("# expect: ...")
@@ -43,8 +51,9 @@ else
     fail "values.yaml has values without a # -- comment" "$work/docs.log"
 fi
 
-for values in "$chart"/ci/*-values.yaml; do
+for values in "$chart"/ci/*-values.yaml "$chart/values-production.yaml"; do
     name="$(basename "$values" -values.yaml)"
+    name="${name%.yaml}"
     if "$HELM" lint --strict "$chart" -f "$values" >"$work/lint-$name.log" 2>&1; then
         pass "lint --strict ci/$name"
     else
@@ -62,6 +71,105 @@ for values in "$chart"/ci/*-values.yaml; do
         fail "template ci/$name" "$work/template-$name.log"
     fi
 done
+
+# --- generated credentials ------------------------------------------------------
+# ci/defaults rendered above is a first install; a second render is another install.
+defaults="$work/defaults.yaml"
+if [ -s "$defaults" ]; then
+    if node "$here/secrets.mjs" generated "$defaults" >"$work/gen.log" 2>&1; then
+        pass "generated credentials: RSA pair (PKCS#8 private, its SPKI public; RS256 signs and verifies), admin and helm-test keys hashed into api-keys, broker passwords"
+    else
+        fail "generated credentials" "$work/gen.log"
+    fi
+    "$HELM" template hotpot-defaults "$chart" --namespace hotpot >"$work/defaults2.yaml" 2>"$work/t2.log"
+    if node "$here/secrets.mjs" fresh "$defaults" "$work/defaults2.yaml" >"$work/fresh.log" 2>&1; then
+        pass "two installs share no credential (the rendered defaults hold no fixed secret)"
+    else
+        fail "a credential is the same in two installs" "$work/fresh.log"
+    fi
+
+    # An upgrade: Helm's lookup against an API server that holds the first install's Secret.
+    node "$here/secrets.mjs" extract "$defaults" hotpot-defaults hotpot "$work/secret.json"
+    upgrade() { # PORT OUT [helm args...]
+        local port=$1 out=$2
+        shift 2
+        printf 'apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:%s"}}]\nusers: [{name: fake, user: {token: fake}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n' \
+            "$port" >"$work/kubeconfig"
+        "$HELM" template hotpot-defaults "$chart" --namespace hotpot --dry-run=server --disable-openapi-validation \
+            --kubeconfig "$work/kubeconfig" "$@" >"$out" 2>>"$work/upgrade.log"
+    }
+    fake_start() { # PORTFILE LOG [SECRET.json]
+        rm -f "$1"
+        node "$here/fake-apiserver.mjs" "$1" "${@:3}" 2>"$2" &
+        fake_pid=$!
+        for _ in $(seq 1 50); do [ -s "$1" ] && return 0; sleep 0.1; done
+        return 1
+    }
+    fake_stop() { kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; }
+    if fake_start "$work/port" "$work/api.log" "$work/secret.json"; then
+        port="$(cat "$work/port")"
+        if upgrade "$port" "$work/up.yaml" \
+                && grep -q '^GET /api/v1/namespaces/hotpot/secrets/hotpot-defaults$' "$work/api.log" \
+                && node "$here/secrets.mjs" kept "$defaults" "$work/up.yaml" >"$work/kept.log" 2>&1; then
+            pass "upgrade keeps every generated credential (lookup answered by fake-apiserver.mjs) and the pods' checksum/secret"
+        else
+            cat "$work/upgrade.log" "$work/api.log" >>"$work/kept.log"
+            fail "upgrade does not keep the generated credentials" "$work/kept.log"
+        fi
+        if upgrade "$port" "$work/up2.yaml" --set-string secrets.rabbitmqPassword=rotated-by-values \
+                && node "$here/secrets.mjs" kept "$defaults" "$work/up2.yaml" rabbitmq-password=rotated-by-values >"$work/kept2.log" 2>&1; then
+            pass "upgrade with secrets.rabbitmqPassword set takes that value and keeps the others"
+        else
+            fail "upgrade with secrets.rabbitmqPassword set" "$work/kept2.log"
+        fi
+        fake_stop
+    else
+        fail "fake-apiserver.mjs did not start"
+    fi
+    if fake_start "$work/port" "$work/api0.log" && upgrade "$(cat "$work/port")" "$work/up0.yaml" \
+            && node "$here/secrets.mjs" fresh "$defaults" "$work/up0.yaml" >"$work/fresh0.log" 2>&1; then
+        pass "with no Secret in the cluster (lookup finds none) the chart makes new credentials"
+    else
+        fail "render against an API server without the Secret" "$work/fresh0.log"
+    fi
+    fake_stop
+fi
+
+# --- routes ----------------------------------------------------------------------
+rendered=()
+for f in "$work"/*.yaml; do case "$f" in */up*.yaml|*/defaults2.yaml) ;; *) rendered+=("$f") ;; esac; done
+if node "$here/routes.mjs" noq "${rendered[@]}" >"$work/noq.log" 2>&1; then
+    pass "/q/ reachable through no Ingress or HTTPRoute of any scenario ($(tail -1 "$work/noq.log" | cut -d, -f1))"
+else
+    fail "/q/ is routed" "$work/noq.log"
+fi
+field() { node "$here/routes.mjs" get "$work/$1.yaml" "$2" "$3" "$4" 2>&1; }
+expect_field() { # description scenario kind name path expected-json
+    local got
+    got="$(field "$2" "$3" "$4" "$5")"
+    if [ "$got" = "$6" ]; then pass "$1"; else fail "$1: $5 of $3/$4 is $got, not $6"; fi
+}
+expect_field "user's ingress annotations win over the chart's (proxy-read-timeout)" tls-secret Ingress hotpot-tls-secret-chat \
+    'metadata.annotations.[nginx.ingress.kubernetes.io/proxy-read-timeout]' '"7200"'
+expect_field "user's ingress annotations win over the chart's (ssl-redirect)" tls-secret Ingress hotpot-tls-secret-api \
+    'metadata.annotations.[nginx.ingress.kubernetes.io/ssl-redirect]' '"false"'
+expect_field "chart's annotations stay where the user set none (proxy-send-timeout)" tls-secret Ingress hotpot-tls-secret-chat \
+    'metadata.annotations.[nginx.ingress.kubernetes.io/proxy-send-timeout]' '"3600"'
+expect_field "ingress class is a value (traefik)" tls-secret Ingress hotpot-tls-secret-api 'spec.ingressClassName' '"traefik"'
+expect_field "TLS on by default with a host: the user's Secret" tls-secret Ingress hotpot-tls-secret-chat \
+    'spec.tls' '[{"hosts":["hotpot.example.com"],"secretName":"hotpot-example-tls"}]'
+expect_field "TLS with cert-manager: the Ingress uses the Certificate's Secret" tls Ingress hotpot-tls-chat \
+    'spec.tls' '[{"hosts":["hotpot.example.com"],"secretName":"hotpot-tls-tls"}]'
+expect_field "no host: no TLS (plain http and ws, NOTES says so)" defaults Ingress hotpot-defaults-api 'spec.tls' 'undefined'
+expect_field "HTTPRoute: /ws/ to chat-service with the WebSocket timeout" gateway HTTPRoute hotpot-gateway \
+    'spec.rules.0' '{"matches":[{"path":{"type":"PathPrefix","value":"/ws/"}}],"backendRefs":[{"name":"hotpot-gateway-chat","port":8082}],"timeouts":{"request":"1h"}}'
+expect_field "HTTPRoute: the pages and /api to api-service" gateway HTTPRoute hotpot-gateway 'spec.rules.1.backendRefs' \
+    '[{"name":"hotpot-gateway-api","port":8081}]'
+expect_field "in-chart Redis never evicts and persists (noeviction, appendonly)" defaults StatefulSet hotpot-defaults-redis \
+    'spec.template.spec.containers.0.args' \
+    '["--port","6379","--dir","/data","--appendonly","yes","--appendfsync","everysec","--maxmemory","384mb","--maxmemory-policy","noeviction","--requirepass","$(REDIS_PASSWORD)"]'
+expect_field "default images are the ones ./hotpot images builds (localhost/hotpot/<service>:<appVersion>)" defaults \
+    Deployment hotpot-defaults-worker 'spec.template.spec.containers.0.image' '"localhost/hotpot/worker-service:0.1.0"'
 
 for manifest in "$here"/invalid-manifests/*.yaml; do
     name="invalid-manifests/$(basename "$manifest")"

@@ -13,8 +13,10 @@
 // walked key by key by the validator, so their keys count as looked up.
 // Objects the validator never inspects at all are free-form and skipped.
 //
-// CRDs (KEDA, Prometheus Operator, cert-manager) have no schema here: they
-// are checked against the small hand-written shapes in CRD_SHAPES below.
+// Gateway API HTTPRoutes and Prometheus Operator ServiceMonitors/PodMonitors are
+// checked the same way against their published schemas (@kubernetes-models/*;
+// their CEL rules are not evaluated). KEDA and cert-manager objects are checked
+// against the small hand-written shapes in CRD_SHAPES below.
 //
 // Prints one line per problem, "FILE: Kind/name: path: message", and exits 1
 // when there is any.
@@ -36,8 +38,20 @@ function schemaName(apiVersion, kind) {
     return `IoK8sApi${cap(word)}${cap(version)}${kind}`;
 }
 
+// CRDs whose published OpenAPI schemas kubernetes-models compiles as well ("apiVersion kind" ->
+// module file): checked like the built-in kinds, unknown fields included.
+const CRD_SCHEMAS = {
+    'gateway.networking.k8s.io/v1 HTTPRoute': '@kubernetes-models/gateway-api/_schemas/IoK8sSigsGatewayApiApisV1HTTPRoute.js',
+    'monitoring.coreos.com/v1 ServiceMonitor':
+        '@kubernetes-models/prometheus-operator/_schemas/ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1ServiceMonitor.js',
+    'monitoring.coreos.com/v1 PodMonitor':
+        '@kubernetes-models/prometheus-operator/_schemas/ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor.js',
+};
+
 async function builtinValidator(apiVersion, kind) {
-    const file = path.join(modules, 'kubernetes-models/_schemas', `${schemaName(apiVersion, kind)}.js`);
+    const crd = CRD_SCHEMAS[`${apiVersion} ${kind}`];
+    const file = crd ? path.join(modules, crd)
+        : path.join(modules, 'kubernetes-models/_schemas', `${schemaName(apiVersion, kind)}.js`);
     if (!fs.existsSync(file)) return null;
     return (await import(pathToFileURL(file).href)).validate;
 }
@@ -117,16 +131,6 @@ const CRD_SHAPES = {
         spec: ['secretTargetRef', 'env', 'hashiCorpVault', 'azureKeyVault', 'podIdentity', 'configMapTargetRef'],
         check: (o) => (o.spec.secretTargetRef || []).flatMap((r, i) =>
             ['parameter', 'name', 'key'].filter((k) => !r[k]).map((k) => `/spec/secretTargetRef/${i}/${k}: required`)),
-    },
-    ServiceMonitor: {
-        apiVersion: 'monitoring.coreos.com/v1',
-        required: ['metadata.name', 'spec.selector', 'spec.endpoints'],
-        spec: ['selector', 'endpoints', 'namespaceSelector', 'jobLabel', 'targetLabels', 'podTargetLabels',
-            'sampleLimit', 'attachMetadata'],
-        check: (o) => o.spec.endpoints.flatMap((e, i) => Object.keys(e)
-            .filter((k) => !['port', 'targetPort', 'path', 'scheme', 'interval', 'scrapeTimeout', 'honorLabels',
-                'relabelings', 'metricRelabelings', 'tlsConfig', 'params', 'bearerTokenSecret', 'basicAuth']
-                .includes(k)).map((k) => `/spec/endpoints/${i}/${k}: unknown field "${k}"`)),
     },
     Certificate: {
         apiVersion: 'cert-manager.io/v1',
