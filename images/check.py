@@ -27,6 +27,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The chart's ports (helm/hotpot/values.yaml), which the images must expose.
 VALUES = open(os.path.join(ROOT, 'helm/hotpot/values.yaml'), encoding='utf-8').read()
+REGISTRY = re.search(r'^global:\n  image:\n(?:    #.*\n)*    registry: *"?([^"\n]*)"?', VALUES, re.M).group(1)
 APP_VERSION = re.search(r'^appVersion: *"?([^"\n]+)"?', open(os.path.join(ROOT, 'helm/hotpot/Chart.yaml')).read(), re.M).group(1)
 LABELS = ('org.opencontainers.image.title', 'org.opencontainers.image.version',
           'org.opencontainers.image.description', 'io.hotpot.base.java')
@@ -134,11 +135,13 @@ def check_image(path):
         manifest = json.load(image.extractfile('manifest.json'))[0]
         config = json.load(image.extractfile(manifest['Config']))
         tag = manifest['RepoTags'][0]
-        m = re.fullmatch(r'(?:.+/)?hotpot/(api|chat|worker|scheduler)-service:(.+)', tag)
-        if not check(m is not None, f'{tag}: named <registry>/hotpot/<component>-service:<tag> as the chart expects'):
+        m = re.fullmatch(r'(.+/)?hotpot/(api|chat|worker|scheduler)-service:(.+)', tag)
+        if not check(m is not None, f'{tag}: named <registry>/hotpot/<component>-service:<tag>'):
             return
-        component, tag_version = m.groups()
-        check(tag_version == APP_VERSION, f'{tag}: tag is the chart appVersion {APP_VERSION}')
+        component = m.group(2)
+        want = f'{REGISTRY}/hotpot/{component}-service:{APP_VERSION}'
+        check(tag == want, f'{tag}: the chart\'s default image for {component} ({REGISTRY} registry, appVersion tag)',
+              f'the chart would run {want}')
         c = config['config']
         check(c.get('User') == '185', f'{tag}: runs as uid 185 (non-root)', f"User={c.get('User')!r}")
         check(c.get('WorkingDir') == '/deployments', f'{tag}: working directory /deployments',
