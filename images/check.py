@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks the JVM images `./hotpot images` wrote (docker save tarballs, as Jib streams them).
 
-    python3 images/check.py target/images/hotpot-api-service-0.1.0.tar [...]
+    python3 images/check.py target/images/localhost-hotpot-api-service-0.1.0.tar [...]
+    HOTPOT_IMAGE_REGISTRY=REGISTRY python3 images/check.py ...   (images pushed to REGISTRY, saved
+                                                                  with skopeo copy ... docker-archive:)
 
 For each image: its config runs as uid 185 (non-root) from /deployments with the entrypoint
 `java ... -jar quarkus-run.jar`, exposes the port the Helm chart gives the service, and carries
@@ -27,7 +29,9 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The chart's ports (helm/hotpot/values.yaml), which the images must expose.
 VALUES = open(os.path.join(ROOT, 'helm/hotpot/values.yaml'), encoding='utf-8').read()
-REGISTRY = re.search(r'^global:\n  image:\n(?:    #.*\n)*    registry: *"?([^"\n]*)"?', VALUES, re.M).group(1)
+# The chart's default registry; HOTPOT_IMAGE_REGISTRY for images pushed elsewhere (--push).
+REGISTRY = os.environ.get('HOTPOT_IMAGE_REGISTRY') or re.search(
+    r'^global:\n  image:\n(?:    #.*\n)*    registry: *"?([^"\n]*)"?', VALUES, re.M).group(1)
 APP_VERSION = re.search(r'^appVersion: *"?([^"\n]+)"?', open(os.path.join(ROOT, 'helm/hotpot/Chart.yaml')).read(), re.M).group(1)
 LABELS = ('org.opencontainers.image.title', 'org.opencontainers.image.version',
           'org.opencontainers.image.description', 'io.hotpot.base.java')
@@ -65,7 +69,8 @@ def unpack(image, manifest, dest):
                     shutil.rmtree(target, ignore_errors=True) if os.path.isdir(target) else (
                         os.path.lexists(target) and os.remove(target))
                     continue
-                lt.extract(member, dest, filter='fully_trusted')
+                # Image layers are trusted here (we built them); Python < 3.11.4 has no filter.
+                lt.extract(member, dest, **({'filter': 'fully_trusted'} if hasattr(tarfile, 'data_filter') else {}))
 
 
 def get(url):
