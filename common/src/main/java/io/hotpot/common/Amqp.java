@@ -7,8 +7,19 @@ import java.util.Map;
  * (worker-service). See docs/decisions/0030-dead-letters.md for the queue names.
  */
 public final class Amqp {
-    /** Durable direct exchange every task is published to; the routing key is the logical queue name. */
-    public static final String TASKS_EXCHANGE = "hotpot.tasks";
+    /**
+     * Durable direct exchange every task is published to; the routing key is the logical queue name.
+     * Declared with {@link #exchangeArguments()}: what no queue takes goes to {@link #UNROUTABLE_EXCHANGE}.
+     * ({@code hotpot.work}, not the first version's {@code hotpot.tasks}: the arguments changed.)
+     */
+    public static final String TASKS_EXCHANGE = "hotpot.work";
+    /**
+     * Durable fanout exchange, the alternate exchange of {@link #TASKS_EXCHANGE}: a task published
+     * for a queue that does not exist is kept in {@link #UNROUTABLE_QUEUE} instead of vanishing.
+     */
+    public static final String UNROUTABLE_EXCHANGE = "hotpot.unroutable";
+    /** Durable queue holding the tasks no task queue took (see docs/decisions/0002-rabbitmq-messaging.md). */
+    public static final String UNROUTABLE_QUEUE = "hotpot.unroutable";
     /**
      * Durable direct exchange the task queues dead-letter to (their {@code x-dead-letter-exchange});
      * RabbitMQ keeps the routing key, the logical queue name, so each queue's dead letters land in
@@ -31,6 +42,11 @@ public final class Amqp {
      */
     public static Map<String, Object> queueArguments() {
         return Map.of("x-max-priority", MAX_PRIORITY, "x-dead-letter-exchange", DEAD_EXCHANGE);
+    }
+
+    /** Arguments of {@link #TASKS_EXCHANGE}: its alternate exchange. */
+    public static Map<String, Object> exchangeArguments() {
+        return Map.of("alternate-exchange", UNROUTABLE_EXCHANGE);
     }
 
     /**

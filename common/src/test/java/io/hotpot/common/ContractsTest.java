@@ -116,6 +116,7 @@ class ContractsTest {
         assertEquals("hotpot.queue.default", Amqp.queueName(Amqp.DEFAULT_QUEUE));
         assertEquals("hotpot.dead.default", Amqp.deadQueueName(Amqp.DEFAULT_QUEUE));
         assertEquals(Amqp.DEAD_EXCHANGE, Amqp.queueArguments().get("x-dead-letter-exchange"));
+        assertEquals(Amqp.UNROUTABLE_EXCHANGE, Amqp.exchangeArguments().get("alternate-exchange"));
         assertEquals("hotpot:task:abc", RedisKeys.task("abc"));
         assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));

@@ -48,7 +48,7 @@ class BrowserIT {
     void start() throws Exception {
         ingress = new LocalIngress(root);
         suite = new Suite().start(Map.of(
-                "worker-service", List.of("-Dhotpot.worker.queues=" + queue + ",default", "-Dhotpot.worker.id=browser-" + queue),
+                "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=browser-" + queue),
                 // chat-service checks Origin against its allow-list: the ingress's origin is the pages'.
                 "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true",
                         "-Dhotpot.chat.allowed-origins=" + ingress.httpsOrigin())));

@@ -70,7 +70,7 @@ class DeliveryIT {
     }
 
     private static List<String> worker(String id, String queue, int concurrency, String grace) {
-        return List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queues=" + queue,
+        return List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queue=" + queue,
                 "-Dhotpot.worker.concurrency=" + concurrency, "-Dhotpot.worker.shutdown-grace=" + grace);
     }
 

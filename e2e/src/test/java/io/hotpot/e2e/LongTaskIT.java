@@ -73,7 +73,7 @@ class LongTaskIT {
 
     private List<String> worker(String id, String queue) {
         List<String> properties = new ArrayList<>(brokers);
-        properties.addAll(List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queues=" + queue,
+        properties.addAll(List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queue=" + queue,
                 "-Dhotpot.worker.lease-after=2s", "-Dhotpot.worker.lease=6s"));
         return properties;
     }

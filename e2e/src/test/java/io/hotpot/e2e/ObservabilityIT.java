@@ -38,7 +38,7 @@ class ObservabilityIT {
     @BeforeAll
     void startSuite() throws Exception {
         suite = new Suite().start(Map.of("worker-service",
-                List.of("-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.id=" + workerId)));
+                List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + workerId)));
         await().atMost(Duration.ofSeconds(20)).until(() -> get("api-service", "/api/workers").body().contains(workerId));
     }
 

@@ -38,7 +38,7 @@ class TaskPathIT {
     @BeforeAll
     void startSuite() throws Exception {
         suite = new Suite().start(Map.of("worker-service",
-                List.of("-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.id=" + workerId)));
+                List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + workerId)));
         // api-service sees the worker once its first heartbeat is in Redis.
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/workers").body().contains(workerId));
     }

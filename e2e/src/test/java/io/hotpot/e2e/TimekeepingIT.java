@@ -45,7 +45,7 @@ class TimekeepingIT {
     @BeforeAll
     void startSuite() throws Exception {
         suite = new Suite().start(Map.of(
-                "worker-service", List.of("-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.id=" + workerId,
+                "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + workerId,
                         "-Dhotpot.tasks.retry-base=1s", "-Dhotpot.tasks.retry-cap=2s"),
                 "scheduler-service", List.of("-Dhotpot.leader.name=e2e-" + run)));
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/workers").body().contains(workerId));

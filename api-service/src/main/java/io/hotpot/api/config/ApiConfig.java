@@ -80,10 +80,6 @@ public interface ApiConfig {
         /** How long an idempotency key returns its first task. */
         @WithDefault("24h")
         Duration idempotencyWindow();
-
-        /** How long a submission waits for RabbitMQ to confirm before answering 503. */
-        @WithDefault("5s")
-        Duration publishTimeout();
     }
 
     interface Workers {

@@ -17,8 +17,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.hotpot.api.config.ApiConfig;
-import io.hotpot.api.messaging.QueueInspector;
-import io.hotpot.api.messaging.TaskPublisher;
+import io.hotpot.messaging.QueueInspector;
 import io.hotpot.api.service.WorkerRegistry;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.Telemetry;
@@ -37,7 +36,6 @@ import io.quarkus.runtime.StartupEvent;
 public class QueueDepths {
     private static final Logger LOG = Logger.getLogger(QueueDepths.class);
 
-    private final TaskPublisher publisher;
     private final QueueInspector inspector;
     private final WorkerRegistry workers;
     private final MeterRegistry registry;
@@ -46,9 +44,8 @@ public class QueueDepths {
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hotpot-queue-depths").daemon().factory());
 
-    public QueueDepths(TaskPublisher publisher, QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
+    public QueueDepths(QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
             ApiConfig config) {
-        this.publisher = publisher;
         this.inspector = inspector;
         this.workers = workers;
         this.registry = registry;
@@ -65,7 +62,7 @@ public class QueueDepths {
 
     /** Reads every known queue once; public so a test can read without waiting for the interval. */
     public void readAll() {
-        if (!publisher.isConnected()) {
+        if (!inspector.isConnected()) {
             return;
         }
         Set<String> queues = new TreeSet<>(depths.keySet());

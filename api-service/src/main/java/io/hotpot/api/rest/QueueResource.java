@@ -7,7 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import io.hotpot.api.messaging.QueueInspector;
+import io.hotpot.messaging.QueueInspector;
 import io.hotpot.api.service.QueueService;
 import io.smallrye.mutiny.Uni;
 

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,13 +13,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
 
-import io.hotpot.api.messaging.DeadLetterQueues;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
+import io.hotpot.messaging.BrokerException;
+import io.hotpot.messaging.DeadLetter;
+import io.hotpot.messaging.DeadLetterQueues;
 
 /**
  * The dead letters: listing them with their errors and re-queueing one or all. Blocking (it
@@ -62,11 +61,14 @@ public class DeadLetterService {
         List<DeadLetterView> views = new ArrayList<>();
         for (String q : queues(queue)) {
             try {
-                for (GetResponse letter : queues.peek(q, limit - views.size())) {
+                for (DeadLetter letter : queues.peek(q, limit - views.size())) {
                     views.add(view(q, letter));
                 }
-            } catch (IOException | java.util.concurrent.TimeoutException e) {
+            } catch (IOException | java.util.concurrent.TimeoutException | BrokerException e) {
                 throw Problem.unavailable("The dead letters could not be read from RabbitMQ (" + e.getMessage() + ").");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Problem.unavailable("Interrupted while reading dead letters.");
             }
             if (views.size() >= limit) {
                 break;
@@ -95,12 +97,12 @@ public class DeadLetterService {
         List<String> done = new ArrayList<>();
         for (String q : queues(queue)) {
             try {
-                for (GetResponse letter : queues.requeue(q,
-                        letter -> onlyId == null || onlyId.equals(letter.getProps().getMessageId()),
+                for (DeadLetter letter : queues.requeue(q,
+                        letter -> onlyId == null || onlyId.equals(letter.messageId()),
                         new Reopen(), SCAN_LIMIT)) {
-                    done.add(letter.getProps().getMessageId());
+                    done.add(letter.messageId());
                 }
-            } catch (IOException | java.util.concurrent.TimeoutException e) {
+            } catch (IOException | java.util.concurrent.TimeoutException | BrokerException e) {
                 throw Problem.unavailable("The dead letters could not be re-queued (" + e.getMessage() + "); those"
                         + " re-queued so far: " + done.size() + ".");
             } catch (InterruptedException e) {
@@ -115,10 +117,10 @@ public class DeadLetterService {
     /** Reopens the task's record, then hands back the message with its retries afresh. */
     private final class Reopen implements DeadLetterQueues.Requeuer {
         @Override
-        public byte[] bodyToRequeue(GetResponse letter) throws IOException {
-            TaskMessage task = read(letter.getBody());
+        public byte[] bodyToRequeue(DeadLetter letter) throws IOException {
+            TaskMessage task = read(letter.body());
             if (task == null || task.id() == null) {
-                return letter.getBody(); // undecodable: as it is, for a worker that may read it now
+                return letter.body(); // undecodable: as it is, for a worker that may read it now
             }
             if (!records.requeue(task.id(), Instant.now()).await().indefinitely()) {
                 return null;
@@ -129,8 +131,8 @@ public class DeadLetterService {
         }
 
         @Override
-        public void notRequeued(GetResponse letter) {
-            TaskMessage task = read(letter.getBody());
+        public void notRequeued(DeadLetter letter) {
+            TaskMessage task = read(letter.body());
             if (task != null && task.id() != null) {
                 records.unrequeue(task.id()).await().indefinitely();
             }
@@ -150,34 +152,20 @@ public class DeadLetterService {
         return List.copyOf(known);
     }
 
-    private DeadLetterView view(String queue, GetResponse letter) {
-        String id = letter.getProps().getMessageId();
-        Map<String, Object> death = firstDeath(letter);
-        String reason = death == null ? null : Objects.toString(death.get("reason"), null);
-        Instant deadAt = death != null && death.get("time") instanceof Date time ? time.toInstant() : null;
-        TaskMessage task = read(letter.getBody());
+    private DeadLetterView view(String queue, DeadLetter letter) {
+        TaskMessage task = read(letter.body());
         if (task == null || task.id() == null) {
-            String body = new String(letter.getBody(), StandardCharsets.UTF_8);
-            return new DeadLetterView(id, letter.getProps().getType(), queue, reason, deadAt, null, null,
+            String body = new String(letter.body(), StandardCharsets.UTF_8);
+            return new DeadLetterView(letter.messageId(), letter.type(), queue, letter.reason(), letter.deadAt(), null, null,
                     new TaskError("UndecodableMessage", "the message is not a Hotpot task"),
                     body.length() > 500 ? body.substring(0, 500) + "…" : body);
         }
         TaskView record = records.find(task.id()).await().indefinitely();
-        return new DeadLetterView(task.id(), task.type(), queue, reason, deadAt,
+        return new DeadLetterView(task.id(), task.type(), queue, letter.reason(), letter.deadAt(),
                 record == null ? null : record.status(), record == null ? null : record.attempts(),
                 record == null ? new TaskError("RecordExpired", "the task's record expired; its error went with it")
                         : record.error(),
                 null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> firstDeath(GetResponse letter) {
-        Map<String, Object> headers = letter.getProps().getHeaders();
-        if (headers != null && headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
-                && deaths.get(0) instanceof Map<?, ?> death) {
-            return (Map<String, Object>) death;
-        }
-        return null;
     }
 
     private TaskMessage read(byte[] body) {

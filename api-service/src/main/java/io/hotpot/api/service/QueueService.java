@@ -5,7 +5,7 @@ import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.hotpot.api.messaging.QueueInspector;
+import io.hotpot.messaging.QueueInspector;
 import io.hotpot.common.Amqp;
 import io.smallrye.mutiny.Uni;
 

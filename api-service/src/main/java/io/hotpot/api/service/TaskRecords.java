@@ -158,6 +158,29 @@ public class TaskRecords {
             return 1
             """;
 
+    /**
+     * Withdraws a task whose publish was not confirmed (docs/decisions/0002): RabbitMQ may hold it
+     * all the same, or the connector may still send it, so unless a worker has already written its
+     * record, the record is written {@code REVOKED} now, and a copy that arrives later is dropped by
+     * the worker's start script like any revoked task. KEYS: record, tombstone, recent index. ARGV:
+     * ttl, events channel, at, error JSON, id, tombstone ttl, created epoch ms, index cap, then the
+     * fields. Returns the status a worker had already set, or '' when this call withdrew the task.
+     */
+    private static final String WITHDRAW = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if status then return status end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 9))
+            redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'attempts', '0', 'finishedAt', ARGV[3], 'error', ARGV[4])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], '1', 'EX', ARGV[6])
+            redis.call('ZADD', KEYS[3], ARGV[7], ARGV[5])
+            redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[8]))
+            redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(ARGV[5])
+              .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
+              .. ',"status":"REVOKED","attempts":0,"error":' .. ARGV[4] .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
+            return ''
+            """;
+
     /** Claims an idempotency key. KEYS[1] key; ARGV[1] task id, ARGV[2] window seconds. Returns the holder, or nil. */
     private static final String CLAIM = """
             local holder = redis.call('GET', KEYS[1])
@@ -198,6 +221,21 @@ public class TaskRecords {
                 task.id(), Integer.toString(RedisKeys.RECENT_TASKS_CAP)));
         args.addAll(fields(task));
         return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /**
+     * Withdraws a task whose publish was not confirmed; the answer is the status a worker had
+     * already given it (it was queued after all), or {@code null} when it is now {@code REVOKED}
+     * and will never run.
+     */
+    public Uni<TaskStatus> withdraw(TaskMessage task, TaskError reason, Instant at) {
+        List<String> args = new ArrayList<>(List.of(WITHDRAW, "3", RedisKeys.task(task.id()), RedisKeys.tombstone(task.id()),
+                RedisKeys.RECENT_TASKS, Long.toString(ttl.toSeconds()), RedisKeys.TASK_EVENTS_CHANNEL, at.toString(),
+                json(reason), task.id(), Long.toString(ttl.plus(tombstoneTtl).toSeconds()),
+                Long.toString(task.createdAt().toEpochMilli()), Integer.toString(RedisKeys.RECENT_TASKS_CAP)));
+        args.addAll(fields(task));
+        return redis.execute("EVAL", args.toArray(String[]::new))
+                .map(reply -> reply.toString().isEmpty() ? null : TaskStatus.valueOf(reply.toString()));
     }
 
     /**

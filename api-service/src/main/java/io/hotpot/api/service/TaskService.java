@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.hotpot.api.config.ApiConfig;
-import io.hotpot.api.messaging.TaskPublisher;
+import io.hotpot.messaging.TaskPublisher;
 import io.hotpot.api.metrics.TaskMetrics;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.TaskError;
@@ -82,7 +82,7 @@ public class TaskService {
                                         + rootMessage(e) + "). Nothing was queued; try again."))
                                 .flatMap(first -> first != null
                                         ? get(first).map(task -> new Submitted(task, false))
-                                        : accept(message, request).onFailure().call(() -> records
+                                        : accept(message, request).onFailure(NotQueued.class).call(() -> records
                                                 .releaseIdempotencyKey(request.idempotencyKey(), message.id())
                                                 .onFailure().recoverWithNull())))
                 .invoke(submitted -> {
@@ -100,14 +100,51 @@ public class TaskService {
                     .map(ignored -> new Submitted(firstView(message, TaskStatus.SCHEDULED), true));
         }
         return Uni.createFrom().completionStage(() -> publisher.publish(message))
-                .onFailure().transform(e -> Problem.unavailable(
-                        "The task was not accepted: " + rootMessage(e) + ". Nothing was queued; try again."))
+                .onFailure().recoverWithUni(e -> withdraw(message, e).replaceWithVoid())
                 .flatMap(ignored -> records.create(message)
                         .onFailure().invoke(e -> LOG.warnf(
                                 "HOTPOT-API-020 task %s is queued but its first record was not written (%s); the worker will write it",
                                 message.id(), e.getMessage()))
                         .onFailure().recoverWithNull())
                 .map(ignored -> new Submitted(firstView(message, TaskStatus.PENDING), true));
+    }
+
+    /**
+     * A publish that was not confirmed: RabbitMQ may hold the message all the same, or the connector
+     * may still send it. The task is withdrawn (its record {@code REVOKED}), so a late copy never
+     * runs, and the client gets 503; unless a worker has already taken it, in which case it was
+     * queued after all and the submission goes on as accepted. When even the withdrawal fails,
+     * nothing is known: the 503 says so, and the idempotency key stays with this task.
+     */
+    private Uni<TaskStatus> withdraw(TaskMessage message, Throwable failure) {
+        String why = rootMessage(failure);
+        Instant now = Instant.now();
+        return records.withdraw(message, new TaskError("NotConfirmed", "withdrawn: RabbitMQ did not confirm the"
+                + " submission (" + why + ")"), now)
+                .onFailure().transform(e -> {
+                    LOG.warnf("HOTPOT-API-021 task %s: RabbitMQ did not confirm it (%s) and it could not be withdrawn (%s)",
+                            message.id(), why, e.getMessage());
+                    return Problem.unavailable("The task " + message.id() + " was not confirmed by RabbitMQ (" + why
+                            + ") and could not be withdrawn (" + rootMessage(e) + "): it may run or not. A retry with the"
+                            + " same idempotency key cannot run it twice.");
+                })
+                .map(status -> {
+                    if (status != null) {
+                        LOG.infof("HOTPOT-API-022 task %s was not confirmed in time but a worker has it (%s): accepted",
+                                message.id(), status);
+                        return status;
+                    }
+                    LOG.warnf("HOTPOT-API-023 task %s withdrawn: RabbitMQ did not confirm it (%s)", message.id(), why);
+                    throw new NotQueued("The task " + message.id() + " was not accepted: " + why + ". It was withdrawn"
+                            + " (its record is REVOKED) and will not run, even if RabbitMQ queued it; try again.");
+                });
+    }
+
+    /** A 503 after which the task certainly never runs, so its idempotency key may be used again. */
+    static final class NotQueued extends Problem {
+        NotQueued(String detail) {
+            super(503, "Service Unavailable", detail);
+        }
     }
 
     /** A task's record; 404 when there is none, saying whether it expired. */

@@ -66,6 +66,9 @@ class TaskResourceTest {
         factory.setHost("127.0.0.1");
         amqp = factory.newConnection("api-service test");
         channel = amqp.createChannel();
+        // As api-service declares it at start-up (in the background): the test binds to it at once.
+        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true, false,
+                Amqp.exchangeArguments());
         channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
         channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true);

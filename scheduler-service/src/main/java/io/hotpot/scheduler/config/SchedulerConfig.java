@@ -120,10 +120,6 @@ public interface SchedulerConfig {
         /** Due tasks taken from Redis and published per round trip. */
         @WithDefault("200")
         int batchSize();
-
-        /** How long a publish waits for RabbitMQ's confirm before the task is left for the next round. */
-        @WithDefault("5s")
-        Duration publishTimeout();
     }
 
     interface Tasks {

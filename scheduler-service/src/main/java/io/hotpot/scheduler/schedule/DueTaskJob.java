@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.messaging.TaskPublisher;
 import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.leader.LeaderLock;
-import io.hotpot.scheduler.messaging.TaskPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -133,7 +133,8 @@ public class DueTaskJob {
             int priority = Math.max(0, Math.min(Amqp.MAX_PRIORITY, message.path("priority").asInt(0)));
             sent.add(entry);
             confirms.add(publisher.publish(queue, priority, message.get("id").asText(), message.path("type").asText(null),
-                    entry.message().getBytes(StandardCharsets.UTF_8)));
+                    message.path("correlationId").asText(null), null, entry.message().getBytes(StandardCharsets.UTF_8))
+                    .toCompletableFuture());
         }
         int published = 0;
         for (int i = 0; i < sent.size(); i++) {

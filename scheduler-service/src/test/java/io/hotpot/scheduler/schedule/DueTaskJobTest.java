@@ -69,7 +69,7 @@ class DueTaskJobTest {
         factory.setHost("127.0.0.1");
         connection = factory.newConnection();
         channel = connection.createChannel();
-        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, "direct", true);
+        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, "direct", true, false, Amqp.exchangeArguments());
         channel.queueDeclare(Amqp.queueName(queue), true, false, false, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
         channel.basicConsume(Amqp.queueName(queue), true, new DefaultConsumer(channel) {

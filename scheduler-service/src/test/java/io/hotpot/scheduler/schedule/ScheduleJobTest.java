@@ -86,7 +86,7 @@ class ScheduleJobTest {
         factory.setHost("127.0.0.1");
         connection = factory.newConnection();
         channel = connection.createChannel();
-        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, "direct", true);
+        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, "direct", true, false, Amqp.exchangeArguments());
         channel.queueDeclare(Amqp.queueName(QUEUE), true, false, false, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(QUEUE), Amqp.TASKS_EXCHANGE, QUEUE);
         channel.basicConsume(Amqp.queueName(QUEUE), true, new DefaultConsumer(channel) {

@@ -51,9 +51,13 @@ public interface WorkerConfig {
         /** Threads for CPU-bound handlers; the number of cores when absent. */
         Optional<Integer> cpuThreads();
 
-        /** Logical queues this replica consumes. */
+        /**
+         * The logical queue this replica consumes, on the incoming channel {@code tasks-in}. One per
+         * replica: a worker for several queues is several Deployments (the chart makes one per entry
+         * of {@code worker.queues}), each scaled on its own queue's depth, as Celery's {@code -Q} groups.
+         */
         @WithDefault("default")
-        List<String> queues();
+        String queue();
 
         /** How often the heartbeat is written. */
         @WithDefault("2s")

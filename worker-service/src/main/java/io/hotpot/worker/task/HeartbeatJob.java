@@ -56,7 +56,7 @@ public class HeartbeatJob {
     void beat() {
         try {
             Instant now = Instant.now();
-            WorkerHeartbeat heartbeat = new WorkerHeartbeat(runner.workerId(), List.copyOf(config.worker().queues()),
+            WorkerHeartbeat heartbeat = new WorkerHeartbeat(runner.workerId(), List.of(config.worker().queue()),
                     handlers.types(), config.worker().concurrency(), runner.cpuThreads(), runner.inFlight(), startedAt, now);
             long ttl = config.worker().heartbeatTtl().toMillis();
             redis.execute("EVAL", """

@@ -9,20 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.common.Amqp;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskStatus;
-import io.hotpot.worker.config.RabbitConfig;
+import io.hotpot.messaging.QueueInspector;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -36,14 +32,16 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class TaskSummary {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest wait for RabbitMQ to report the queue depths. */
+    private static final Duration DEPTHS_WAIT = Duration.ofSeconds(10);
 
     private final ReactiveRedisDataSource redis;
-    private final RabbitConfig rabbit;
+    private final QueueInspector inspector;
     private final ObjectMapper mapper;
 
-    public TaskSummary(ReactiveRedisDataSource redis, RabbitConfig rabbit, ObjectMapper mapper) {
+    public TaskSummary(ReactiveRedisDataSource redis, QueueInspector inspector, ObjectMapper mapper) {
         this.redis = redis;
-        this.rabbit = rabbit;
+        this.inspector = inspector;
         this.mapper = mapper;
     }
 
@@ -193,24 +191,17 @@ public class TaskSummary {
         }
     }
 
-    /** Messages waiting in each queue; a passive declare of a queue that does not exist closes only its own channel. */
+    /** Messages waiting in each queue, as RabbitMQ reports them; -1 for a queue it does not know. */
     private Map<String, Integer> depths(TreeSet<String> queues) {
         Map<String, Integer> depths = new TreeMap<>();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(rabbit.host());
-        factory.setPort(rabbit.port());
-        factory.setUsername(rabbit.username());
-        factory.setPassword(rabbit.password());
-        factory.setVirtualHost(rabbit.virtualHost());
-        try (Connection connection = factory.newConnection("hotpot-worker-service report")) {
-            for (String queue : queues) {
-                try (Channel channel = connection.createChannel()) {
-                    depths.put(queue, channel.queueDeclarePassive(Amqp.queueName(queue)).getMessageCount());
-                } catch (IOException | TimeoutException | RuntimeException e) {
-                    depths.put(queue, -1);
-                }
+        for (String queue : queues) {
+            depths.put(queue, -1);
+        }
+        try {
+            for (QueueInspector.QueueState state : inspector.inspect(List.copyOf(queues)).await().atMost(DEPTHS_WAIT)) {
+                depths.put(state.name(), (int) state.depth());
             }
-        } catch (IOException | TimeoutException e) {
+        } catch (RuntimeException e) {
             throw new IllegalStateException("RabbitMQ is unreachable for the queue depths: " + e.getMessage(), e);
         }
         return depths;

@@ -48,7 +48,7 @@ class LeaseTest {
     public static class ShortLease implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("hotpot.worker.queues", QUEUE, "hotpot.worker.id", QUEUE,
+            return Map.of("hotpot.worker.queue", QUEUE, "hotpot.worker.id", QUEUE,
                     "hotpot.worker.lease-after", "1s", "hotpot.worker.lease", "3s");
         }
     }
