@@ -6,13 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -24,13 +20,12 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Reads the depth (ready messages) and consumer count of every task queue from RabbitMQ at a
- * fixed interval (through {@link QueueInspector}, on a thread of its own, so a slow broker never
- * blocks a request) and exposes them as gauges tagged by queue. The queues are {@code default}
+ * fixed interval (a {@code @Scheduled} job on a worker thread, through {@link QueueInspector}, so
+ * a slow broker never blocks a request or the event loop) and exposes them as gauges tagged by queue. The queues are {@code default}
  * and those live workers advertise. A queue that no longer exists drops its gauges.
  */
 @ApplicationScoped
@@ -43,8 +38,6 @@ public class QueueDepths {
     private final MeterRegistry registry;
     private final Duration interval;
     private final Map<String, Depth> depths = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-queue-depths").daemon().factory());
 
     public QueueDepths(TaskPublisher publisher, QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
             ApiConfig config) {
@@ -55,12 +48,10 @@ public class QueueDepths {
         this.interval = config.metrics().queueDepthInterval();
     }
 
-    void start(@Observes StartupEvent event) {
-        thread.scheduleWithFixedDelay(this::readAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        thread.shutdownNow();
+    @Scheduled(identity = "queue-depths", every = "${hotpot.metrics.queue-depth-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        readAll();
     }
 
     /** Reads every known queue once; public so a test can read without waiting for the interval. */
