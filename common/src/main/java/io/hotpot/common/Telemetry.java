@@ -36,6 +36,11 @@ public final class Telemetry {
     public static final String QUEUE_MESSAGES = "hotpot.queue.messages";
     /** Gauge (api-service): consumers attached to a task queue, read with the depth. */
     public static final String QUEUE_CONSUMERS = "hotpot.queue.consumers";
+    /**
+     * Gauge (api-service): tasks kept in {@code hotpot.unroutable}, published for a queue that did
+     * not exist (docs/decisions/0002); anything above 0 needs an operator.
+     */
+    public static final String UNROUTABLE_MESSAGES = "hotpot.unroutable.messages";
 
     /** Gauge: WebSocket connections open on this chat-service replica (tag {@code endpoint}). */
     public static final String WS_CONNECTIONS = "hotpot.ws.connections";

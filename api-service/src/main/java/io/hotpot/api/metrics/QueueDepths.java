@@ -6,13 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -23,13 +19,12 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Reads the depth (ready messages) and consumer count of every task queue from RabbitMQ at a
- * fixed interval (through {@link QueueInspector}, on a thread of its own, so a slow broker never
- * blocks a request) and exposes them as gauges tagged by queue. The queues are {@code default}
+ * fixed interval (a {@code @Scheduled} job on a worker thread, through {@link QueueInspector}, so
+ * a slow broker never blocks a request or the event loop) and exposes them as gauges tagged by queue. The queues are {@code default}
  * and those live workers advertise. A queue that no longer exists drops its gauges.
  */
 @ApplicationScoped
@@ -41,8 +36,7 @@ public class QueueDepths {
     private final MeterRegistry registry;
     private final Duration interval;
     private final Map<String, Depth> depths = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-queue-depths").daemon().factory());
+    private final AtomicLong unroutable = new AtomicLong();
 
     public QueueDepths(QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
             ApiConfig config) {
@@ -50,14 +44,15 @@ public class QueueDepths {
         this.workers = workers;
         this.registry = registry;
         this.interval = config.metrics().queueDepthInterval();
+        Gauge.builder(Telemetry.UNROUTABLE_MESSAGES, unroutable, AtomicLong::doubleValue)
+                .description("Tasks kept in hotpot.unroutable: published for a queue that did not exist")
+                .register(registry);
     }
 
-    void start(@Observes StartupEvent event) {
-        thread.scheduleWithFixedDelay(this::readAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        thread.shutdownNow();
+    @Scheduled(identity = "queue-depths", every = "${hotpot.metrics.queue-depth-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        readAll();
     }
 
     /** Reads every known queue once; public so a test can read without waiting for the interval. */
@@ -79,6 +74,7 @@ public class QueueDepths {
             LOG.warnf("HOTPOT-API-040 queue depths could not be read from RabbitMQ: %s", e.getMessage());
             return;
         }
+        readUnroutable();
         Set<String> found = new TreeSet<>();
         for (QueueInspector.QueueState state : states) {
             Depth depth = depths.computeIfAbsent(state.name(), this::register);
@@ -93,6 +89,19 @@ public class QueueDepths {
                 registry.remove(gone.messagesGauge);
                 registry.remove(gone.consumersGauge);
             }
+        }
+    }
+
+    private void readUnroutable() {
+        try {
+            long kept = inspector.unroutable().await().atMost(interval);
+            if (kept > 0 && unroutable.get() != kept) {
+                LOG.warnf("HOTPOT-API-042 %d task(s) are kept in %s: they were published for a queue that did not exist"
+                        + " (deleted by hand?). Declare the queue and move them, or delete them", kept, Amqp.UNROUTABLE_QUEUE);
+            }
+            unroutable.set(kept);
+        } catch (RuntimeException e) {
+            LOG.debugf("the unroutable queue could not be read: %s", e.getMessage());
         }
     }
 

@@ -37,6 +37,7 @@ public class ScheduleService {
     /** Schedule names become parts of Redis keys and URLs (as scheduler-service checks them). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    /** The parser scheduler-service's {@code Timing} computes the ticks with (cron-utils, Quartz definition). */
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final ScheduleStore store;

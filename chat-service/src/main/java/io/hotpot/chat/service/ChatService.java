@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +37,7 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -60,8 +58,6 @@ public class ChatService {
     private final ObjectMapper mapper;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-chat-housekeeping").daemon().factory());
     private volatile boolean draining;
 
     private final ChatMetrics metrics;
@@ -75,11 +71,6 @@ public class ChatService {
         this.tokens = tokens;
         this.streams = redis.stream(String.class);
         this.mapper = mapper;
-    }
-
-    void start(@Observes StartupEvent event) {
-        long period = config.presenceRefresh().toMillis();
-        housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Admits a connection to {@code /ws/chat/{room}} or closes it with an error frame and a close code. */
@@ -249,7 +240,6 @@ public class ChatService {
             return;
         }
         draining = true;
-        housekeeping.shutdownNow();
         List<Member> all = List.copyOf(members.values());
         LOG.infof("HOTPOT-CHAT-020 draining: telling %d members to reconnect", all.size());
         List<CompletableFuture<Void>> closes = new ArrayList<>();
@@ -265,7 +255,13 @@ public class ChatService {
         }
     }
 
-    private void housekeep() {
+    /** Closes silent connections and refreshes this replica's presence; on a worker thread (Redis calls block). */
+    @Scheduled(identity = "chat-housekeeping", every = "${hotpot.chat.presence-refresh}",
+            delayed = "${hotpot.chat.presence-refresh}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void housekeep() {
+        if (draining) {
+            return; // the members are being told to reconnect elsewhere
+        }
         try {
             long idleNanos = config.idleTimeout().toNanos();
             long now = System.nanoTime();

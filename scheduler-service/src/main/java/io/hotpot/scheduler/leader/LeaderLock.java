@@ -2,9 +2,6 @@ package io.hotpot.scheduler.leader;
 
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +13,7 @@ import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.metrics.SchedulerMetrics;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -26,6 +23,8 @@ import io.vertx.mutiny.redis.client.Response;
  * checks that value in the same script (the fence), so a replica that lost the lock cannot
  * write as leader even before it notices. Locally a replica stops acting as leader as soon as a
  * renewal fails or its last successful renewal is older than the lock's lifetime allows.
+ * Taking and renewing is a {@code @Scheduled} job every {@code hotpot.leader.renew-every}, run
+ * on a worker thread (the Redis calls block) and never twice at once.
  */
 @ApplicationScoped
 public class LeaderLock {
@@ -57,14 +56,11 @@ public class LeaderLock {
     /** Local validity: a renewal sent at t keeps us leader until t + ttl - margin (clock drift, pauses). */
     private final long validityNanos;
 
-    private final long renewEveryMillis;
-    /** Its own thread: renewals must not wait behind other work. */
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-leader-lock").daemon().factory());
-
     private volatile String value;
     private volatile long epoch;
     private volatile long validUntilNanos;
+    /** Set on shutdown: no tick takes the lock again after it was released. */
+    private boolean stopping;
 
     private final SchedulerMetrics metrics;
 
@@ -76,7 +72,6 @@ public class LeaderLock {
         this.token = config.leader().instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName())
                 + ":" + UUID.randomUUID().toString().substring(0, 8);
         this.ttlMillis = config.leader().ttl().toMillis();
-        this.renewEveryMillis = config.leader().renewEvery().toMillis();
         long margin = Math.max(config.leader().ttl().toMillis() / 5, 200);
         this.validityNanos = (ttlMillis - margin) * 1_000_000L;
     }
@@ -104,11 +99,16 @@ public class LeaderLock {
         return lockKey;
     }
 
-    void start(@Observes StartupEvent event) {
-        thread.scheduleWithFixedDelay(this::tick, 0, renewEveryMillis, TimeUnit.MILLISECONDS);
-    }
-
-    void tick() {
+    /**
+     * Renews the lock while this replica holds it, else tries to take it. Synchronized with
+     * {@link #stop}, so a replica shutting down never takes the lock after releasing it.
+     */
+    @Scheduled(identity = "leader-lock", every = "${hotpot.leader.renew-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void tick() {
+        if (stopping) {
+            return;
+        }
         long sent = System.nanoTime();
         String current = value;
         try {
@@ -148,8 +148,8 @@ public class LeaderLock {
     }
 
     /** A replica stopping on purpose hands leadership over at once instead of after the ttl. */
-    void stop(@Observes ShutdownEvent event) {
-        thread.shutdownNow();
+    synchronized void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         String current = value;
         value = null;
         if (current != null) {

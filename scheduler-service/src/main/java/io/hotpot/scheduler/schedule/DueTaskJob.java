@@ -7,12 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -23,15 +19,15 @@ import io.hotpot.common.Amqp;
 import io.hotpot.messaging.TaskPublisher;
 import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.leader.LeaderLock;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * On the leader only: moves due tasks (countdown, eta, retry back-off, fired schedules) from
  * Redis to RabbitMQ. Each message is published as stored, confirmed, and only then removed;
  * a crash between confirm and removal publishes it again, which the worker tolerates (it never
  * restarts a finished task). An entry that fails to publish stays due and is tried again a few
- * seconds later.
+ * seconds later. A {@code @Scheduled} job every {@code hotpot.due.poll-every}, on a worker thread
+ * (it waits for Redis and for RabbitMQ's confirms), never twice at once.
  */
 @ApplicationScoped
 public class DueTaskJob {
@@ -50,11 +46,8 @@ public class DueTaskJob {
     private final TaskPublisher publisher;
     private final ObjectMapper mapper;
     private final int batchSize;
-    private final long pollEveryMillis;
     /** Task id → when its failure to publish was last logged. */
     private final Map<String, Long> warned = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-due-task-job").daemon().factory());
 
     public DueTaskJob(LeaderLock leader, DueTasks due, TaskPublisher publisher, ObjectMapper mapper,
             SchedulerConfig config) {
@@ -63,21 +56,14 @@ public class DueTaskJob {
         this.publisher = publisher;
         this.mapper = mapper;
         this.batchSize = config.due().batchSize();
-        this.pollEveryMillis = config.due().pollEvery().toMillis();
     }
 
-    void start(@Observes StartupEvent event) {
-        thread.scheduleWithFixedDelay(this::tick, pollEveryMillis, pollEveryMillis, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        thread.shutdownNow();
-    }
-
+    @Scheduled(identity = "due-task-mover", every = "${hotpot.due.poll-every}", delayed = "${hotpot.due.poll-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
             moveDue(System.currentTimeMillis());
-        } catch (RuntimeException e) { // the executor would stop repeating on an escaped exception
+        } catch (RuntimeException e) { // logged with its id here rather than as the scheduler's generic failure
             LOG.warnf("HOTPOT-SCHEDULER-023 moving due tasks failed (%s); next round retries", e.getMessage());
         }
     }

@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,8 +21,8 @@ import io.hotpot.common.TaskMessage;
 import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.metrics.SchedulerMetrics;
 import io.hotpot.scheduler.leader.LeaderLock;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * On the leader only: fires the ticks of every enabled schedule (this group's configuration and
@@ -33,6 +30,9 @@ import io.quarkus.runtime.StartupEvent;
  * A tick within the starting deadline fires, late or not; an older one is missed and the
  * schedule's policy decides: {@code skip} moves on, {@code run-once} fires once for all of them.
  * Each fire is one fenced script keyed by (schedule, tick) — see {@link ScheduleStore}.
+ * A {@code @Scheduled} job every {@code hotpot.schedule.poll-every}, on a worker thread (Redis
+ * calls block), never twice at once: the schedules themselves are data, evaluated each round,
+ * so one created through the API needs no job of its own.
  */
 @ApplicationScoped
 public class ScheduleJob {
@@ -45,10 +45,7 @@ public class ScheduleJob {
     private final ConfigSchedules config;
     private final String group;
     private final long deadlineMillis;
-    private final long pollEveryMillis;
     private final Map<String, Timing> timings = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hotpot-schedule-job").daemon().factory());
     private volatile long configPublishedForEpoch;
 
     private final SchedulerMetrics metrics;
@@ -61,23 +58,19 @@ public class ScheduleJob {
         this.config = config;
         this.group = settings.leader().name();
         this.deadlineMillis = settings.schedule().startingDeadline().toMillis();
-        this.pollEveryMillis = settings.schedule().pollEvery().toMillis();
     }
 
     void start(@Observes StartupEvent event) {
         LOG.infof("HOTPOT-SCHEDULER-032 %d schedule(s) from configuration: %s", config.all().size(),
                 config.all().stream().map(s -> s.name() + (s.enabled() ? "" : " (disabled)")).toList());
-        thread.scheduleWithFixedDelay(this::tick, pollEveryMillis, pollEveryMillis, TimeUnit.MILLISECONDS);
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        thread.shutdownNow();
-    }
-
+    @Scheduled(identity = "schedule-evaluation", every = "${hotpot.schedule.poll-every}",
+            delayed = "${hotpot.schedule.poll-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
             round(System.currentTimeMillis());
-        } catch (RuntimeException e) { // the executor would stop repeating on an escaped exception
+        } catch (RuntimeException e) { // logged with its id here rather than as the scheduler's generic failure
             LOG.warnf("HOTPOT-SCHEDULER-033 firing schedules failed (%s); next round retries", e.getMessage());
         }
     }

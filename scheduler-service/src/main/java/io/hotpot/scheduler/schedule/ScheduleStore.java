@@ -64,10 +64,11 @@ public class ScheduleStore {
             """;
     /**
      * One tick creates one task. KEYS: 1 lock, 2 state, 3 fire key, 4 task record, 5 due set,
-     * 6 due messages. ARGV: 1 fence, 2 expected next, 3 new next, 4 fire time (ms), 5 task id,
-     * 6 record ttl (s), 7 event channel, 8 event, 9 message, 10 due score, 11 fire key ttl (ms),
-     * 12.. record fields. The record is written as api-service writes a new one (0001): the
-     * message's fields, PENDING only if no status yet, attempts 0, expiry, event. The message goes
+     * 6 due messages, 7 recent tasks. ARGV: 1 fence, 2 expected next, 3 new next, 4 fire time (ms),
+     * 5 task id, 6 record ttl (s), 7 event channel, 8 event, 9 message, 10 due score, 11 fire key
+     * ttl (ms), 12 recent index cap, 13.. record fields. The record is written as api-service
+     * writes a new one (0001): the message's fields, PENDING only if no status yet, attempts 0,
+     * expiry, indexed among the recent tasks (so /api/tasks lists it), event. The message goes
      * into the due set, so the due-task mover publishes it confirmed, retrying until RabbitMQ
      * takes it, and a crash after this script loses nothing.
      */
@@ -77,10 +78,12 @@ public class ScheduleStore {
             redis.call('HSET', KEYS[2], 'nextFireTime', ARGV[3])
             if not redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[11]) then return 0 end
             redis.call('HSET', KEYS[2], 'lastFireTime', ARGV[4], 'lastTaskId', ARGV[5])
-            redis.call('HSET', KEYS[4], unpack(ARGV, 12))
+            redis.call('HSET', KEYS[4], unpack(ARGV, 13))
             local created = redis.call('HSETNX', KEYS[4], 'status', 'PENDING')
             redis.call('HSETNX', KEYS[4], 'attempts', '0')
             redis.call('EXPIRE', KEYS[4], ARGV[6])
+            redis.call('ZADD', KEYS[7], ARGV[4], ARGV[5])
+            redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -1 - tonumber(ARGV[12]))
             if created == 1 then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
             redis.call('ZADD', KEYS[5], ARGV[10], ARGV[5])
             redis.call('HSET', KEYS[6], ARGV[5], ARGV[9])
@@ -145,12 +148,12 @@ public class ScheduleStore {
             long fireTime, TaskMessage task) {
         TaskEvent event = new TaskEvent(task.id(), task.type(), TaskStatus.PENDING, 0, null, null, null,
                 Instant.ofEpochMilli(fireTime));
-        List<String> args = new ArrayList<>(List.of("EVAL", FIRE, "6", lockKey, RedisKeys.scheduleState(schedule.name()),
+        List<String> args = new ArrayList<>(List.of("EVAL", FIRE, "7", lockKey, RedisKeys.scheduleState(schedule.name()),
                 RedisKeys.fired(schedule.name(), fireTime), RedisKeys.task(task.id()), RedisKeys.DUE,
-                RedisKeys.DUE_MESSAGES,
+                RedisKeys.DUE_MESSAGES, RedisKeys.RECENT_TASKS,
                 fence, expected, next, Long.toString(fireTime), task.id(), recordTtlSeconds,
                 RedisKeys.TASK_EVENTS_CHANNEL, json(event), json(task), Long.toString(System.currentTimeMillis()),
-                firedKeyTtlMillis,
+                firedKeyTtlMillis, Integer.toString(RedisKeys.RECENT_TASKS_CAP),
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
                 TaskFields.ARGS, json(task.recordedArgs()),

@@ -20,6 +20,10 @@ import io.hotpot.common.ScheduleDefinition;
  * ticks), or one instant. Ticks are epoch milliseconds.
  */
 public final class Timing {
+    /**
+     * cron-utils with its Quartz definition: what quarkus-scheduler parses {@code @Scheduled} cron
+     * with by default ({@code quarkus.scheduler.cron-type}), and what api-service validates with.
+     */
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     /** Returned when there is no further tick. */
     public static final long NONE = -1;

@@ -118,6 +118,9 @@ class ScheduleJobTest {
                 redis.sortedSet(String.class).zrem(RedisKeys.DUE, due.getKey());
             }
         }
+        for (TaskMessage task : received) {
+            redis.sortedSet(String.class).zrem(RedisKeys.RECENT_TASKS, task.id());
+        }
         // The lock stays taken until it expires, so this group's leader cannot come back before shutdown.
         redis.key().del(RedisKeys.leaderEpoch(GROUP), RedisKeys.configSchedules(GROUP));
         channel.queueDelete(Amqp.queueName(QUEUE));
@@ -168,6 +171,9 @@ class ScheduleJobTest {
         assertEquals("PENDING", record.get(TaskFields.STATUS), "nothing consumes this queue, so it stays PENDING");
         assertEquals(CONFIGURED, record.get(ScheduleFields.TASK_SCHEDULE));
         assertEquals(last.createdAt().toString(), record.get(TaskFields.CREATED_AT));
+        assertEquals((double) last.createdAt().toEpochMilli(),
+                redis.sortedSet(String.class).zscore(RedisKeys.RECENT_TASKS, last.id()).orElseThrow(),
+                "indexed among the recent tasks at its tick, so GET /api/tasks lists it");
 
         Map<String, String> state = store.state(CONFIGURED);
         assertNotNull(state.get(ScheduleFields.LAST_TASK_ID));
