@@ -10,6 +10,9 @@
 #   2. helm template with each, and every rendered object validated against the
 #      Kubernetes schemas, unknown fields included (validate.mjs; HTTPRoute, ServiceMonitor and
 #      PodMonitor against the Gateway API and Prometheus Operator schemas)
+#   2a. the worker objects of each (and of k8s/manifests): one Deployment per entry of worker.queues
+#      with HOTPOT_WORKER_QUEUE, selectors that never take another queue's pods, one KEDA ScaledObject
+#      on that queue and one PDB per Deployment, Service/NetworkPolicy/monitors over all (workers.mjs)
 #   2b. the credentials the chart generates: usable (a PKCS#8/SPKI RSA pair, API keys hashed
 #      into api-keys), different in every install (no fixed secret), and kept by an upgrade:
 #      `helm template --dry-run=server` against fake-apiserver.mjs, which answers Helm's
@@ -66,6 +69,11 @@ for values in "$chart"/ci/*-values.yaml "$chart/values-production.yaml"; do
             pass "schemas ci/$name ($(tail -1 "$work/validate-$name.log" | cut -d, -f1))"
         else
             fail "schemas ci/$name" "$work/validate-$name.log"
+        fi
+        if node "$here/workers.mjs" "$chart/values.yaml" "$values" "$work/$name.yaml" >"$work/workers-$name.log" 2>&1; then
+            pass "workers ci/$name: one Deployment, ScaledObject and PDB per queue ($(tail -1 "$work/workers-$name.log" | sed 's/, [0-9]* problems$//'))"
+        else
+            fail "workers ci/$name" "$work/workers-$name.log"
         fi
     else
         fail "template ci/$name" "$work/template-$name.log"
@@ -169,7 +177,21 @@ expect_field "in-chart Redis never evicts and persists (noeviction, appendonly)"
     'spec.template.spec.containers.0.args' \
     '["--port","6379","--dir","/data","--appendonly","yes","--appendfsync","everysec","--maxmemory","384mb","--maxmemory-policy","noeviction","--requirepass","$(REDIS_PASSWORD)"]'
 expect_field "default images are the ones ./hotpot images builds (localhost/hotpot/<service>:<appVersion>)" defaults \
-    Deployment hotpot-defaults-worker 'spec.template.spec.containers.0.image' '"localhost/hotpot/worker-service:0.1.0"'
+    Deployment hotpot-defaults-worker-default 'spec.template.spec.containers.0.image' '"localhost/hotpot/worker-service:0.1.0"'
+# One worker Deployment per queue: <fullname>-worker-<queue> with '_' and '.' as '-', selected by hotpot.io/queue.
+expect_field "worker Deployment per queue: '_' and '.' become '-' in its name, its selector holds the queue" queues \
+    Deployment hotpot-queues-worker-reports-v2-daily 'spec.selector.matchLabels' \
+    '{"app.kubernetes.io/name":"hotpot","app.kubernetes.io/instance":"hotpot-queues","app.kubernetes.io/component":"worker","hotpot.io/queue":"reports_v2.daily"}'
+expect_field "worker.queueOverrides: the queue's own resources" queues \
+    Deployment hotpot-queues-worker-reports-v2-daily 'spec.template.spec.containers.0.resources' \
+    '{"limits":{"memory":"512Mi"},"requests":{"cpu":"100m","memory":"256Mi"}}'
+expect_field "KEDA per queue: the ScaledObject scales that queue's Deployment, minReplicas from worker.queueOverrides" queues \
+    ScaledObject hotpot-queues-worker-reports-v2-daily 'spec.minReplicaCount' '0'
+expect_field "a 64-character queue: its Deployment name cut to a DNS label and ended by a hash of the queue" workers \
+    Deployment hotpot-workers-worker-invoices-monthly-export-for-acco-b2157a06 \
+    'spec.template.metadata.labels.[hotpot.io/queue]' '"invoices.monthly_export-for-accounting-in-a-name-of-64-characte"'
+expect_field "worker Service selects all worker pods (no queue label)" queues Service hotpot-queues-worker 'spec.selector' \
+    '{"app.kubernetes.io/name":"hotpot","app.kubernetes.io/instance":"hotpot-queues","app.kubernetes.io/component":"worker"}'
 
 for manifest in "$here"/invalid-manifests/*.yaml; do
     name="invalid-manifests/$(basename "$manifest")"
@@ -212,6 +234,12 @@ if "$HOTPOT_ROOT/k8s/render.sh" "$work/k8s" >"$work/render.log" 2>&1; then
         pass "schemas k8s/manifests ($(tail -1 "$work/validate-k8s.log" | cut -d, -f1))"
     else
         fail "schemas k8s/manifests" "$work/validate-k8s.log"
+    fi
+    if node "$here/workers.mjs" "$chart/values.yaml" "$HOTPOT_ROOT/k8s/values.yaml" $(find "$work/k8s" -name '*.yaml' | sort) \
+            >"$work/workers-k8s.log" 2>&1; then
+        pass "workers k8s/manifests ($(tail -1 "$work/workers-k8s.log" | sed 's/, [0-9]* problems$//'))"
+    else
+        fail "workers k8s/manifests" "$work/workers-k8s.log"
     fi
 else
     fail "k8s/render.sh" "$work/render.log"

@@ -16,7 +16,8 @@
 // Gateway API HTTPRoutes and Prometheus Operator ServiceMonitors/PodMonitors are
 // checked the same way against their published schemas (@kubernetes-models/*;
 // their CEL rules are not evaluated). KEDA and cert-manager objects are checked
-// against the small hand-written shapes in CRD_SHAPES below.
+// against the small hand-written shapes in CRD_SHAPES below. Names, label keys and values, and
+// a Deployment's selector against its pods are checked as the API server would.
 //
 // Prints one line per problem, "FILE: Kind/name: path: message", and exits 1
 // when there is any.
@@ -162,14 +163,56 @@ function checkCrd(obj) {
     return errs.concat(shape.check ? shape.check(obj) : []);
 }
 
+// --- names and labels ----------------------------------------------------------
+// What the API server checks and the schemas do not: object names (DNS-1123; a label of at
+// most 63 for the kinds whose names become pod or DNS names), label keys and values, and a
+// Deployment's selector matching its own pods.
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const LABELLED_NAMES = ['Deployment', 'StatefulSet', 'Service', 'Pod'];
+
+function labelProblems(labels, at) {
+    const out = [];
+    for (const [key, value] of Object.entries(labels ?? {})) {
+        const [prefix, name] = key.includes('/') ? key.split(/\/(.*)/s) : [undefined, key];
+        if (!LABEL_NAME.test(name) || (prefix !== undefined && !DNS_SUBDOMAIN.test(prefix))) {
+            out.push(`${at}: invalid label key "${key}"`);
+        }
+        if (typeof value !== 'string' || !LABEL_VALUE.test(value)) out.push(`${at}/${key}: invalid label value "${value}"`);
+    }
+    return out;
+}
+
+function nameAndLabelProblems(obj) {
+    const out = [];
+    const name = obj.metadata.name;
+    if (LABELLED_NAMES.includes(obj.kind) ? !DNS_LABEL.test(name) : !DNS_SUBDOMAIN.test(name)) {
+        out.push(`/metadata/name: "${name}" is not a DNS-1123 ${LABELLED_NAMES.includes(obj.kind) ? 'label' : 'subdomain'}`);
+    }
+    out.push(...labelProblems(obj.metadata.labels, '/metadata/labels'));
+    const template = obj.spec?.template?.metadata?.labels;
+    const selector = obj.spec?.selector?.matchLabels;
+    out.push(...labelProblems(template, '/spec/template/metadata/labels'));
+    out.push(...labelProblems(selector, '/spec/selector/matchLabels'));
+    if (['Deployment', 'StatefulSet'].includes(obj.kind) && selector
+            && !Object.entries(selector).every(([k, v]) => template?.[k] === v)) {
+        out.push('/spec/selector: does not match the template\'s labels');
+    }
+    return out;
+}
+
 // --- main --------------------------------------------------------------------
 
 export async function validateObject(obj) {
     if (!obj || typeof obj !== 'object') return ['not an object'];
     if (!obj.apiVersion || !obj.kind) return ['apiVersion and kind are required'];
     if (!obj.metadata || !obj.metadata.name) return ['/metadata/name: required'];
+    const named = nameAndLabelProblems(obj);
     const validate = await builtinValidator(obj.apiVersion, obj.kind);
-    if (!validate) return checkCrd(obj);
+    if (!validate) return named.concat(checkCrd(obj));
     const { proxy, seen } = track(obj);
     const errs = [];
     if (!validate(proxy)) {
@@ -177,7 +220,7 @@ export async function validateObject(obj) {
             errs.push(`${e.instancePath || '/'}: ${e.keyword} ${JSON.stringify(e.params)}`);
         }
     }
-    return errs.concat(unknownFields(obj, seen));
+    return named.concat(errs, unknownFields(obj, seen));
 }
 
 async function main(files) {

@@ -1,4 +1,4 @@
-"""helm test: submit an `add` task through the API and wait for SUCCESS."""
+"""helm test: submit an `add` task through the API (to HOTPOT_TEST_QUEUE) and wait for SUCCESS."""
 import json
 import os
 import sys
@@ -8,6 +8,7 @@ import urllib.request
 
 base = os.environ["HOTPOT_API_URL"].rstrip("/")
 timeout = int(os.environ.get("HOTPOT_TEST_TIMEOUT", "120"))
+queue = os.environ.get("HOTPOT_TEST_QUEUE", "default")
 headers = {"Content-Type": "application/json", "Accept": "application/json"}
 if os.environ.get("HOTPOT_TEST_API_KEY"):
     headers["Authorization"] = "Bearer " + os.environ["HOTPOT_TEST_API_KEY"]
@@ -21,7 +22,7 @@ def call(method, path, body=None):
 
 
 try:
-    status, task = call("POST", "/api/tasks", {"type": "add", "args": {"x": 2, "y": 3}})
+    status, task = call("POST", "/api/tasks", {"type": "add", "args": {"x": 2, "y": 3}, "queue": queue})
 except urllib.error.HTTPError as e:
     sys.exit(f"FAIL POST /api/tasks: {e.code} {e.read().decode(errors='replace')}")
 print(f"submitted {task.get('id')} ({status} {task.get('status')})")

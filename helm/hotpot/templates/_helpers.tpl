@@ -26,6 +26,12 @@
 {{- printf "%s-%s" (include "hotpot.fullname" .root | trunc 52 | trimSuffix "-") .component -}}
 {{- end -}}
 
+{{/* Name of a Deployment (or its PDB, ScaledObject): the instance's when the component
+     has several (the worker, one per queue), else the component's. */}}
+{{- define "hotpot.objectName" -}}
+{{- with .instance -}}{{ .name }}{{- else -}}{{ include "hotpot.componentName" . }}{{- end -}}
+{{- end -}}
+
 {{- define "hotpot.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "hotpot.fullname" .) .Values.serviceAccount.name -}}
@@ -49,6 +55,9 @@ app.kubernetes.io/name: {{ include "hotpot.name" .root }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- if .component }}
 app.kubernetes.io/component: {{ .component }}
+{{- end }}
+{{- with .instance }}
+hotpot.io/queue: {{ .label }}
 {{- end }}
 {{- end -}}
 

@@ -1,17 +1,21 @@
 {{/*
 Objects every Hotpot service has, shared so the four stay alike. Each takes
-(dict "root" $ "component" "api") and reads values.<component>.
+(dict "root" $ "component" "api") and reads values.<component>. Deployment and PDB
+also take "instance", one of several Deployments of a component (the worker's, one per
+queue: hotpot.worker.instances), for its name, its selector label and its values;
+hotpot.<component>.env is handed the same dict.
 */}}
 
 {{- define "hotpot.deployment" -}}
 {{- $root := .root -}}
 {{- $c := .component -}}
 {{- $v := index $root.Values $c -}}
-{{- $ctx := dict "root" $root "component" $c -}}
+{{- with .instance }}{{ $v = .values }}{{ end -}}
+{{- $ctx := . -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ include "hotpot.componentName" $ctx }}
+  name: {{ include "hotpot.objectName" $ctx }}
   labels:
     {{- include "hotpot.labels" $ctx | nindent 4 }}
 spec:
@@ -64,7 +68,7 @@ spec:
           env:
             - name: QUARKUS_HTTP_PORT
               value: {{ $v.port | quote }}
-            {{- include (printf "hotpot.%s.env" $c) $root | nindent 12 }}
+            {{- include (printf "hotpot.%s.env" $c) $ctx | nindent 12 }}
             {{- with $root.Values.global.env }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -168,7 +172,7 @@ data:
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
-  name: {{ include "hotpot.componentName" . }}
+  name: {{ include "hotpot.objectName" . }}
   labels:
     {{- include "hotpot.labels" . | nindent 4 }}
 spec:

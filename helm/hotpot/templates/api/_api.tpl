@@ -1,4 +1,5 @@
 {{- define "hotpot.api.env" -}}
+{{- with .root -}}
 {{ include "hotpot.env.rabbitmq" . }}
 {{ include "hotpot.env.redis" . }}
 {{ include "hotpot.env.jwtVerify" . }}
@@ -19,6 +20,7 @@
 {{- with .Values.auth.corsOrigins }}
 - name: QUARKUS_HTTP_CORS_ORIGINS
   value: {{ join "," . | quote }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

@@ -1,4 +1,5 @@
 {{- define "hotpot.chat.env" -}}
+{{- with .root -}}
 {{ include "hotpot.env.redis" . }}
 {{ include "hotpot.env.jwtVerify" . }}
 - name: HOTPOT_CHAT_ALLOW_ANONYMOUS
@@ -6,6 +7,7 @@
 {{- if .Values.chat.allowedOrigins }}
 - name: HOTPOT_CHAT_ALLOWED_ORIGINS
   value: {{ .Values.chat.allowedOrigins | quote }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
