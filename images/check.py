@@ -90,7 +90,7 @@ def start(rootfs, config, name, log):
         'QUARKUS_HTTP_PORT': str(port), 'HOTPOT_AUTH_ENABLED': 'false', 'HOTPOT_CHAT_ALLOW_ANONYMOUS': 'true',
         # Closed ports: the check must not consume, publish or schedule on anyone's brokers.
         'RABBITMQ_HOST': '127.0.0.1', 'RABBITMQ_PORT': '1', 'RABBITMQ_USERNAME': 'x', 'RABBITMQ_PASSWORD': 'x',
-        'REDIS_HOST': '127.0.0.1', 'REDIS_PORT': '1', 'HOTPOT_WORKER_QUEUES': f'image-check-{os.getpid()}',
+        'REDIS_HOST': '127.0.0.1', 'REDIS_PORT': '1', 'HOTPOT_WORKER_QUEUE': f'image-check-{os.getpid()}',
     })
     entrypoint = config['Entrypoint'] + (config.get('Cmd') or [])
     workdir = config['WorkingDir']

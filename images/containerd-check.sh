@@ -50,7 +50,7 @@ for tar in "${tars[@]}"; do
     ctr run -d --snapshotter native --net-host \
         --env QUARKUS_HTTP_PORT="$port" --env HOTPOT_AUTH_ENABLED=false --env HOTPOT_CHAT_ALLOW_ANONYMOUS=true \
         --env RABBITMQ_HOST=127.0.0.1 --env RABBITMQ_PORT=1 --env RABBITMQ_USERNAME=x --env RABBITMQ_PASSWORD=x \
-        --env REDIS_HOST=127.0.0.1 --env REDIS_PORT=1 --env HOTPOT_WORKER_QUEUES="image-check-$$" \
+        --env REDIS_HOST=127.0.0.1 --env REDIS_PORT=1 --env HOTPOT_WORKER_QUEUE="image-check-$$" \
         "$ref" "$name" >/dev/null
     ok=""
     for _ in $(seq 1 240); do
