@@ -26,6 +26,12 @@ public final class Amqp {
      * {@link #deadQueueName(String)}.
      */
     public static final String DEAD_EXCHANGE = "hotpot.dead";
+    /**
+     * Durable queue that keeps nothing ({@code x-max-length} 0), bound to {@link #TASKS_EXCHANGE}
+     * with its own name as routing key: a publisher's first, confirmed message goes there, so its
+     * connection is open before the first task needs it.
+     */
+    public static final String PING_QUEUE = "hotpot.ping";
     /** Logical queue used when a submission names none. */
     public static final String DEFAULT_QUEUE = "default";
     /** Highest task priority; queues are declared with {@code x-max-priority} of this value. */

@@ -63,6 +63,8 @@ public class QueueTopology {
         channel.queueBind(Amqp.UNROUTABLE_QUEUE, Amqp.UNROUTABLE_EXCHANGE, "");
         channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, Amqp.exchangeArguments());
         channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, BuiltinExchangeType.DIRECT, true);
+        channel.queueDeclare(Amqp.PING_QUEUE, true, false, false, java.util.Map.of("x-max-length", 0));
+        channel.queueBind(Amqp.PING_QUEUE, Amqp.TASKS_EXCHANGE, Amqp.PING_QUEUE);
     }
 
     private static void declareQueue(Channel channel, String queue) throws IOException {

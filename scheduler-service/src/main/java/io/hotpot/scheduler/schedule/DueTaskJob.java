@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.messaging.PublisherWarmUp;
 import io.hotpot.messaging.TaskPublisher;
 import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.leader.LeaderLock;
@@ -44,16 +45,18 @@ public class DueTaskJob {
     private final LeaderLock leader;
     private final DueTasks due;
     private final TaskPublisher publisher;
+    private final PublisherWarmUp warmUp;
     private final ObjectMapper mapper;
     private final int batchSize;
     /** Task id → when its failure to publish was last logged. */
     private final Map<String, Long> warned = new ConcurrentHashMap<>();
 
-    public DueTaskJob(LeaderLock leader, DueTasks due, TaskPublisher publisher, ObjectMapper mapper,
-            SchedulerConfig config) {
+    public DueTaskJob(LeaderLock leader, DueTasks due, TaskPublisher publisher, PublisherWarmUp warmUp,
+            ObjectMapper mapper, SchedulerConfig config) {
         this.leader = leader;
         this.due = due;
         this.publisher = publisher;
+        this.warmUp = warmUp;
         this.mapper = mapper;
         this.batchSize = config.due().batchSize();
     }
@@ -73,7 +76,9 @@ public class DueTaskJob {
         int moved = 0;
         for (int round = 0; round < MAX_BATCHES; round++) {
             String fence = leader.fence();
-            if (fence == null || !publisher.isConnected()) {
+            // Not before the publisher's first confirm: a first publish that waits for the connection
+            // could time out, stay due and be published a second time (docs/decisions/0002).
+            if (fence == null || !warmUp.ready() || !publisher.isConnected()) {
                 return moved;
             }
             List<DueTasks.Entry> entries = due.take(leader.lockKey(), fence, now, batchSize);
