@@ -41,6 +41,8 @@ public class Deliveries {
     private final TaskRunner runner;
     private final ObjectMapper mapper;
     private final DeadLetterPublisher deadLetters;
+    /** Set when the shutdown's grace period is over: what is still running goes back to the queue at once. */
+    private volatile boolean stopping;
 
     public Deliveries(TaskRunner runner, ObjectMapper mapper, DeadLetterPublisher deadLetters) {
         this.runner = runner;
@@ -81,6 +83,8 @@ public class Deliveries {
                 deadLetter(delivery, new IllegalStateException("task " + task.id() + " failed for good"));
             } else if (failure == null) {
                 delivery.ack();
+            } else if (stopping) {
+                delivery.nack(failure, Metadata.of(new RabbitMQRejectMetadata(true)));
             } else {
                 LOG.warnf("HOTPOT-WORKER-031 task %s: the outcome could not be recorded (%s); returning it to the queue",
                         task.id(), failure.getMessage());
@@ -89,6 +93,14 @@ public class Deliveries {
             }
         });
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The shutdown's grace period is over: attempts still running are ended by the runner and their
+     * deliveries returned to the queue at once, for another worker (never acknowledged late).
+     */
+    public void stopping() {
+        stopping = true;
     }
 
     private static void deadLetter(Message<byte[]> delivery, Throwable reason) {

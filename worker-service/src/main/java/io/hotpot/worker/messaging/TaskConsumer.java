@@ -69,6 +69,10 @@ public class TaskConsumer {
         if (!runner.drain(config.worker().shutdownGrace())) {
             LOG.warnf("HOTPOT-WORKER-021 %d task(s) still running at the end of the grace period; RabbitMQ will redeliver them",
                     runner.inFlight());
+            // The connector keeps its connection until the process ends: settle nothing late, return it all now.
+            deliveries.stopping();
+            runner.stopNow();
+            runner.drain(java.time.Duration.ofSeconds(2));
         }
     }
 }

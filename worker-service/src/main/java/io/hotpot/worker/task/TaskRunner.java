@@ -374,6 +374,14 @@ public class TaskRunner {
 
     @PreDestroy
     void stop() {
+        stopNow();
+    }
+
+    /**
+     * Ends the running attempts now (the shutdown's grace period is over): their handlers are
+     * interrupted and record no outcome, so RabbitMQ redelivers them, to another worker.
+     */
+    public void stopNow() {
         stopping = true;
         alarms.shutdownNow();
         leases.shutdownNow();
