@@ -46,7 +46,10 @@ public class PresenceListener {
             frame.setAll((ObjectNode) mapper.valueToTree(event));
             String text = frame.toString();
             for (Member member : relay.localMembers(event.room())) {
-                member.send(text);
+                // A Channels-style client knows only {"message": …} frames.
+                if (member.extended()) {
+                    member.send(text);
+                }
             }
         } catch (Exception e) {
             LOG.warnf("HOTPOT-CHAT-006 unreadable presence event: %s", e.getMessage());
