@@ -20,20 +20,30 @@ import io.hotpot.common.RedisKeys;
  * Runs against a Redis of its own (killed with SIGKILL, started again on the same port).
  */
 class PubSubRecoveryIT {
-    private int ready(Suite suite) throws Exception {
+    private static final String CHAT = "pubsub-chat";
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper = io.hotpot.common.Json.newMapper();
+
+    /** The status of the readiness check {@code redis-subscriptions}, or "" when there is no answer. */
+    private String subscriptions(Suite suite) throws Exception {
         try {
-            return suite.http().send(HttpRequest.newBuilder(suite.uri("chat-service", "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+            String body = suite.http().send(HttpRequest.newBuilder(suite.uri(CHAT, "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (com.fasterxml.jackson.databind.JsonNode check : mapper.readTree(body).path("checks")) {
+                if ("redis-subscriptions".equals(check.path("name").asText())) {
+                    return check.path("status").asText();
+                }
+            }
+            return "";
         } catch (java.io.IOException e) {
-            return -1;
+            return "";
         }
     }
 
-    private void awaitReady(Suite suite, int status) throws Exception {
+    private void awaitSubscriptions(Suite suite, String status) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ready(suite) != status) {
+        while (!status.equals(subscriptions(suite))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("readiness never became " + status);
+                throw new AssertionError("the subscriptions' readiness never became " + status);
             }
             Thread.sleep(100);
         }
@@ -51,10 +61,10 @@ class PubSubRecoveryIT {
         String room = "pubsub-" + run;
         try (OwnRedis redis = new OwnRedis().start();
                 Suite suite = new Suite().withEnvironment(Map.of("REDIS_PORT", Integer.toString(redis.port())))) {
-            suite.startReplica("chat-service", "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true",
+            suite.startReplica("chat-service", CHAT, List.of("-Dhotpot.chat.allow-anonymous=true",
                     "-Dhotpot.chat.anonymous-roles=chat,read"));
-            try (WsClient tasks = new WsClient(suite.ws("chat-service", "/ws/tasks?type=pubsub-" + run));
-                    WsClient member = new WsClient(suite.ws("chat-service", "/ws/chat/" + room + "/"))) {
+            try (WsClient tasks = new WsClient(suite.ws(CHAT, "/ws/tasks?type=pubsub-" + run));
+                    WsClient member = new WsClient(suite.ws(CHAT, "/ws/chat/" + room + "/"))) {
                 tasks.next("task-subscribed", Duration.ofSeconds(10));
                 member.next("history", Duration.ofSeconds(10));
                 String event = "{\"id\":\"t-" + run + "\",\"type\":\"pubsub-" + run + "\",\"status\":\"STARTED\",\"attempts\":1,"
@@ -63,9 +73,10 @@ class PubSubRecoveryIT {
                 assertEquals("STARTED", tasks.next("task-event", Duration.ofSeconds(10)).get("event").get("status").asText());
 
                 redis.kill();
-                awaitReady(suite, 503);
+                // Readiness says the subscriptions are gone (the whole check is DOWN: Redis is too).
+                awaitSubscriptions(suite, "DOWN");
                 redis.start();
-                awaitReady(suite, 200);
+                awaitSubscriptions(suite, "UP");
 
                 publish(redis, RedisKeys.TASK_EVENTS_CHANNEL, event.replace("STARTED", "SUCCESS"));
                 assertEquals("SUCCESS", tasks.next("task-event", Duration.ofSeconds(10)).get("event").get("status").asText());
