@@ -67,6 +67,8 @@ class PubSubRecoveryIT {
                     WsClient member = new WsClient(suite.ws(CHAT, "/ws/chat/" + room + "/"))) {
                 tasks.next("task-subscribed", Duration.ofSeconds(10));
                 member.next("history", Duration.ofSeconds(10));
+                // Its own join is the last step of its admission: done before Redis goes away.
+                member.next("presence", Duration.ofSeconds(10));
                 String event = "{\"id\":\"t-" + run + "\",\"type\":\"pubsub-" + run + "\",\"status\":\"STARTED\",\"attempts\":1,"
                         + "\"at\":\"2026-12-02T06:00:00Z\"}";
                 publish(redis, RedisKeys.TASK_EVENTS_CHANNEL, event);

@@ -1,5 +1,6 @@
 package io.hotpot.chat.relay;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,13 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 public final class Subscription {
     private static final Logger LOG = Logger.getLogger(Subscription.class);
     static final long RETRY_MILLIS = 1000;
+    /**
+     * How long a SUBSCRIBE may wait for its confirmation. Under load the client can lose the
+     * confirmation ("No handler waiting for message: [subscribe, …]") and the attempt would then
+     * never complete; it is given up and made again, and whatever its connection still receives
+     * is dropped (see {@link #subscribe()}).
+     */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final ReactiveRedisDataSource redis;
     private final String channel;
@@ -61,9 +69,20 @@ public final class Subscription {
             return;
         }
         long mine = generation.incrementAndGet();
-        redis.pubsub(String.class).subscribe(channel, onMessage, () -> lost(mine, null), failure -> lost(mine, failure))
+        // Only the current attempt's connection delivers: an attempt given up may still be subscribed.
+        Consumer<String> deliver = message -> {
+            if (generation.get() == mine) {
+                onMessage.accept(message);
+            }
+        };
+        redis.pubsub(String.class).subscribe(channel, deliver, () -> lost(mine, null), failure -> lost(mine, failure))
+                .ifNoItem().after(CONFIRM_TIMEOUT).fail()
                 .subscribe().with(subscriber -> {
                     if (generation.get() != mine) {
+                        // Confirmed after it was given up: let its connection go.
+                        subscriber.unsubscribe().subscribe().with(ok -> {
+                        }, e -> {
+                        });
                         return;
                     }
                     up = true;
