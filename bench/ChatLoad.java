@@ -178,7 +178,7 @@ public class ChatLoad {
         for (int i = 0; i < uris.size(); i++) {
             inFlight.acquire();
             int index = i;
-            clients[i % clients.length].newWebSocketBuilder().buildAsync(uris.get(i), listeners.get(i))
+            clients[i % clients.length].newWebSocketBuilder().subprotocols("hotpot.v1").buildAsync(uris.get(i), listeners.get(i))
                     .whenComplete((ws, e) -> {
                         if (e != null) {
                             if (failed.getAndIncrement() < 3) {
@@ -216,7 +216,7 @@ public class ChatLoad {
         long t0 = System.nanoTime();
         List<WebSocket> open = connect(clients, uris, receivers);
         Receiver senderListener = new Receiver(messages, joined, new Stats(messages));
-        WebSocket sender = clients[0].newWebSocketBuilder().buildAsync(uri, senderListener).get(30, TimeUnit.SECONDS);
+        WebSocket sender = clients[0].newWebSocketBuilder().subprotocols("hotpot.v1").buildAsync(uri, senderListener).get(30, TimeUnit.SECONDS);
         boolean allJoined = joined.await(60, TimeUnit.SECONDS);
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         if (open.size() < n || !allJoined) {

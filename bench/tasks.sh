@@ -54,7 +54,7 @@ PORT2="$(free_port)"
 say "starting a second worker on port $PORT2"
 QUARKUS_HTTP_PORT="$PORT2" QUARKUS_HTTP_HOST=127.0.0.1 HOTPOT_WORKER_ID="bench-worker-2" \
   REDIS_HOST="$REDIS_HOST" REDIS_PORT="$REDIS_PORT" \
-  "$JAVA" -Xmx512m -jar "$ROOT/worker-service/target/quarkus-app/quarkus-run.jar" >"$OUT/worker-2.log" 2>&1 &
+  RABBITMQ_PASSWORD="${RABBITMQ_PASSWORD:-guest}" "$JAVA" -Xmx512m -jar "$ROOT/worker-service/target/quarkus-app/quarkus-run.jar" >"$OUT/worker-2.log" 2>&1 &
 WORKER2=$!
 trap 'kill "$WORKER2" 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$PORT2/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done

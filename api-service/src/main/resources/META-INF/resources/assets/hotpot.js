@@ -3,15 +3,26 @@
 'use strict';
 
 const Hotpot = (() => {
-  /** A WebSocket URL on this host: wss:// when the page came over https, ws:// otherwise. */
+  /**
+   * A WebSocket URL on this host: wss:// when the page came over https, ws:// otherwise. The token
+   * never goes into it (URLs land in access logs): see protocols().
+   */
   function wsUrl(path, params) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = new URLSearchParams();
     Object.entries(params || {}).forEach(([k, v]) => { if (v !== undefined && v !== null && v !== '') query.set(k, v); });
-    const token = sessionStorage.getItem('hotpot.token');
-    if (token) query.set('token', token);
     const qs = query.toString();
     return `${scheme}//${location.host}${path}${qs ? '?' + qs : ''}`;
+  }
+
+  /**
+   * The subprotocols the pages offer: hotpot.v1 (Hotpot's extended frames; the server selects it)
+   * and, when the tab holds a token, hotpot.bearer.<token>, which carries it in a header instead
+   * of the URL.
+   */
+  function protocols() {
+    const token = sessionStorage.getItem('hotpot.token');
+    return token ? ['hotpot.v1', 'hotpot.bearer.' + token] : ['hotpot.v1'];
   }
 
   /** Makes an element with attributes and children; strings become text nodes. */
@@ -115,7 +126,7 @@ const Hotpot = (() => {
     let stopped = false;
     function connect() {
       connection('wait', socket ? 'reconnecting…' : 'connecting…');
-      socket = new WebSocket(urlFor());
+      socket = new WebSocket(urlFor(), protocols());
       socket.addEventListener('open', () => { delay = 500; connection('ok', 'live'); if (handlers.open) handlers.open(); });
       socket.addEventListener('message', e => {
         let data;
@@ -140,5 +151,5 @@ const Hotpot = (() => {
     };
   }
 
-  return { wsUrl, el, api, claims, mayAdmin, time, connection, reconnecting };
+  return { wsUrl, protocols, el, api, claims, mayAdmin, time, connection, reconnecting };
 })();

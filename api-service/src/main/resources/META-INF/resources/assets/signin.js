@@ -1,7 +1,8 @@
 'use strict';
 
-// Exchanges an API key for a token (POST /api/tokens {"key": "..."} → {"token": "..."}) and keeps
-// the token in sessionStorage for this tab's life. The key is never stored.
+// Exchanges an API key for a token (POST /api/tokens {"key": "...", "roles": [...]} → {"token": "..."})
+// carrying the roles ticked on the form (at most the key's; admin only when ticked), and keeps the
+// token in sessionStorage for this tab's life. The key is never stored.
 (() => {
   const $ = id => document.getElementById(id);
   const next = new URLSearchParams(location.search).get('next');
@@ -20,9 +21,10 @@
     e.preventDefault();
     const key = $('signin-key').value.trim();
     $('signin-key').value = '';
+    const roles = [...document.querySelectorAll('input[name=role]:checked')].map(box => box.value);
     sessionStorage.removeItem('hotpot.token');
     try {
-      const answer = await Hotpot.api('/api/tokens', { method: 'POST', json: { key } });
+      const answer = await Hotpot.api('/api/tokens', { method: 'POST', json: { key, roles } });
       sessionStorage.setItem('hotpot.token', answer.token);
       location.assign(target);
     } catch (err) {

@@ -28,6 +28,28 @@ public final class ChatProtocol {
     /** First frame of {@code /ws/tasks}: subscribed; events follow. */
     public static final String TYPE_TASK_SUBSCRIBED = "task-subscribed";
 
+    /**
+     * The WebSocket subprotocol of Hotpot's extended frames (history markers, presence, errors,
+     * ids and users on messages). A client that offers it, or asks with {@link #EXTENDED_QUERY},
+     * gets them; any other client gets only {@code {"message": …}} frames, as from Django Channels.
+     */
+    public static final String SUBPROTOCOL = "hotpot.v1";
+    /** Query parameter asking for the extended frames without a subprotocol: {@code ?protocol=hotpot.v1}. */
+    public static final String EXTENDED_QUERY = "protocol";
+    /**
+     * Prefix of a second offered subprotocol that carries the token ({@code hotpot.bearer.<jwt>}),
+     * so a browser keeps it out of the URL; offered beside {@link #SUBPROTOCOL}, which the server
+     * selects (the token is never echoed).
+     */
+    public static final String BEARER_SUBPROTOCOL_PREFIX = "hotpot.bearer.";
+
+    /** Token role ({@code groups} claim) needed to join chat rooms. */
+    public static final String ROLE_CHAT = "chat";
+    /** Token role needed to watch tasks ({@code /ws/tasks}). */
+    public static final String ROLE_READ = "read";
+    /** Token role that may do everything. */
+    public static final String ROLE_ADMIN = "admin";
+
     /** Close code: bad or expired token, forbidden room, bad room name or origin (RFC 6455 policy violation). */
     public static final int CLOSE_POLICY = 1008;
     /** Close code: a frame far beyond the message size limit (RFC 6455 message too big). */

@@ -50,7 +50,8 @@ class BrowserIT {
         suite = new Suite().start(Map.of(
                 "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=browser-" + queue),
                 // chat-service checks Origin against its allow-list: the ingress's origin is the pages'.
-                "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true",
+                // Without tokens the dashboard watches /ws/tasks anonymously, which needs read (as ./hotpot up allows).
+                "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true", "-Dhotpot.chat.anonymous-roles=chat,read",
                         "-Dhotpot.chat.allowed-origins=" + ingress.httpsOrigin())));
         ingress.start(suite.uri("api-service", "/").getPort(), suite.uri("chat-service", "/").getPort());
     }

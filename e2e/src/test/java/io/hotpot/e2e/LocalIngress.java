@@ -18,6 +18,8 @@ final class LocalIngress implements AutoCloseable {
     private final int httpPort;
     private final int httpsPort;
     private Process nginx;
+    /** Extra static locations a test serves through the ingress: URL prefix → directory. */
+    private final java.util.Map<String, Path> staticDirs = new java.util.LinkedHashMap<>();
 
     private final Path root;
 
@@ -27,6 +29,15 @@ final class LocalIngress implements AutoCloseable {
         this.dir = Files.createTempDirectory("hotpot-ingress");
         this.httpPort = freePort();
         this.httpsPort = freePort();
+    }
+
+    /**
+     * Serves the files of {@code dir} under {@code prefix} (e.g. {@code /channels-tutorial/}), as a
+     * site's own pages beside Hotpot would be; call before {@link #start}.
+     */
+    LocalIngress serving(String prefix, Path dir) {
+        staticDirs.put(prefix, dir);
+        return this;
     }
 
     LocalIngress start(int apiPort, int chatPort) throws Exception {
@@ -46,6 +57,10 @@ final class LocalIngress implements AutoCloseable {
                 .replace("@CHAT_PORT@", Integer.toString(chatPort))
                 .replace("@CERT@", cert.toString())
                 .replace("@KEY@", key.toString());
+        StringBuilder locations = new StringBuilder();
+        staticDirs.forEach((prefix, served) -> locations.append("        location ^~ ").append(prefix).append(" {\n")
+                .append("            alias ").append(served).append("/;\n        }\n\n"));
+        config = config.replace("        location / {", locations + "        location / {");
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, config);
         String binary = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
@@ -60,6 +75,11 @@ final class LocalIngress implements AutoCloseable {
             Thread.sleep(100);
         }
         return this;
+    }
+
+    /** The plain http origin, e.g. {@code http://localhost:43122} (pages that open {@code ws://} as the Channels tutorial does). */
+    String httpOrigin() {
+        return "http://localhost:" + httpPort;
     }
 
     /** The https origin the browser uses, e.g. {@code https://localhost:43123}. */

@@ -116,6 +116,8 @@ final class Suite implements AutoCloseable {
         // the prod profile, which has it on; api-service's own tests cover it. By environment, as a
         // Deployment sets it: services that have no such setting simply do not read it.
         builder.environment().put("HOTPOT_AUTH_ENABLED", "false");
+        // The prod profile has no broker password (BrokerPasswordCheck): the local broker's, as ./hotpot up gives it.
+        builder.environment().put("RABBITMQ_PASSWORD", "guest");
         builder.environment().putAll(environment);
         Process process = builder.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile()).start();
         byName.put(name, process);

@@ -27,8 +27,10 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private CompletableFuture<WebSocket> sending = null;
 
+    /** A client of Hotpot's extended frames (it offers the subprotocol hotpot.v1). */
     WsClient(URI uri) throws Exception {
         socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .subprotocols(io.hotpot.common.ChatProtocol.SUBPROTOCOL)
                 .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.hotpot.common.Amqp;
@@ -19,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * publishes tasks sends that first message at start-up, to {@link Amqp#PING_QUEUE} (which keeps
  * nothing), and is ready only once RabbitMQ confirmed it: the first task then does not wait for a
  * connection, and a slow first confirm cannot make a caller retry what was in fact queued.
- * Off where nothing publishes tasks ({@code hotpot.messaging.publishes=false}, worker-service).
+ * Off where nothing publishes tasks ({@code rabbitmq.publisher-warm-up=false}, worker-service).
  */
 @ApplicationScoped
 public class PublisherWarmUp {
@@ -30,11 +29,10 @@ public class PublisherWarmUp {
     private final boolean publishes;
     private volatile boolean confirmed;
 
-    public PublisherWarmUp(TaskPublisher publisher, QueueTopology topology,
-            @ConfigProperty(name = "hotpot.messaging.publishes", defaultValue = "true") boolean publishes) {
+    public PublisherWarmUp(TaskPublisher publisher, QueueTopology topology, RabbitConfig config) {
         this.publisher = publisher;
         this.topology = topology;
-        this.publishes = publishes;
+        this.publishes = config.publisherWarmUp();
     }
 
     void start(@Observes StartupEvent event) {

@@ -1,6 +1,7 @@
 package io.hotpot.messaging;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,9 +27,8 @@ public interface RabbitConfig {
     @WithDefault("guest")
     String username();
 
-    /** Password, as it is. */
-    @WithDefault("guest")
-    String password();
+    /** Password, as it is; none in the prod profile unless given ({@link BrokerPasswordCheck}). */
+    Optional<String> password();
 
     /** Virtual host. */
     @WithDefault("/")
@@ -40,4 +40,11 @@ public interface RabbitConfig {
      */
     @WithDefault("5s")
     Duration publishTimeout();
+
+    /**
+     * Whether this service publishes tasks, and so opens its publisher's connection at start-up
+     * with a first confirmed message ({@link PublisherWarmUp}); worker-service publishes none.
+     */
+    @WithDefault("true")
+    boolean publisherWarmUp();
 }

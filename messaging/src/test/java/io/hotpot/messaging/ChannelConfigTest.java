@@ -50,7 +50,8 @@ class ChannelConfigTest {
         assertEquals("${rabbitmq.host}", p.getProperty("rabbitmq-host"));
         assertEquals("${rabbitmq.port}", p.getProperty("rabbitmq-port"));
         assertEquals("${rabbitmq.username}", p.getProperty("rabbitmq-username"));
-        assertEquals("${rabbitmq.password}", p.getProperty("rabbitmq-password"));
+        assertEquals("${rabbitmq.password:}", p.getProperty("rabbitmq-password"));
+        assertEquals(null, p.getProperty("rabbitmq.password"), "no password outside dev and test");
         assertEquals("true", p.getProperty("mp.messaging.connector.smallrye-rabbitmq.automatic-recovery-enabled"));
     }
 

@@ -79,7 +79,7 @@ public class ApiKeys {
             for (String role : parts[2].split("\\+")) {
                 roles.add(Role.of(role.trim().toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
                         "hotpot.auth.api-keys: the key '" + name + "' has the unknown role '" + role
-                                + "'; roles are submit, read, admin")));
+                                + "'; roles are chat, submit, read, admin")));
             }
             entries.add(new Entry(name, HexFormat.of().parseHex(parts[1].toLowerCase(Locale.ROOT)), roles));
         }

@@ -23,7 +23,7 @@ public class Refused extends Problem {
         return new Refused(401, "Unauthorized", detail, Map.of("WWW-Authenticate", challenge));
     }
 
-    static Refused forbidden(String detail) {
+    public static Refused forbidden(String detail) {
         return new Refused(403, "Forbidden", detail, Map.of());
     }
 

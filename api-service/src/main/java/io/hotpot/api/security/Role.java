@@ -9,6 +9,11 @@ import java.util.Optional;
  * {@code groups} claim. {@link #ADMIN} may do everything.
  */
 public enum Role {
+    /**
+     * Join chat rooms (chat-service). Grants nothing on the REST API; it is what a token carries
+     * when its request names no roles (docs/decisions/0050-credentials-and-tokens.md).
+     */
+    CHAT,
     /** Submit tasks ({@code POST /api/tasks}). */
     SUBMIT,
     /** Read tasks, workers, queues, rooms and their messages, schedules. */
@@ -16,7 +21,7 @@ public enum Role {
     /** Revoke tasks, dead letters, schedule changes, and everything the other roles may. */
     ADMIN;
 
-    /** The name in keys and tokens: {@code submit}, {@code read}, {@code admin}. */
+    /** The name in keys and tokens: {@code chat}, {@code submit}, {@code read}, {@code admin}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

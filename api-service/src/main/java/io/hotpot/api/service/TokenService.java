@@ -2,7 +2,10 @@ package io.hotpot.api.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,14 +22,17 @@ import io.smallrye.jwt.build.Jwt;
 /**
  * Issues tokens in exchange for an API key: a JWT signed with {@code smallrye.jwt.sign.key},
  * naming the user ({@code upn}; the key's name unless the key holder names one, as a backend does
- * for its own users), carrying the key's roles ({@code groups}, honoured by the REST API) and,
- * when asked, the only chat rooms it may join (claim {@code rooms}). With authentication off
- * (a local run), a token can be had without a key by naming a user; it carries no roles.
+ * for its own users), carrying the roles the request names ({@code groups}; never one the key does
+ * not hold; {@code chat} alone when it names none) and, when asked, the only chat rooms it may join
+ * (claim {@code rooms}). {@code admin} is never a default: it must be named, and the key must hold
+ * it. With authentication off (a local run), a token can be had without a key by naming a user.
  */
 @ApplicationScoped
 public class TokenService {
     /** User names: letters, digits, {@code _ . @ -}, 1 to 64 characters. */
     static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
+    /** What a token carries when its request names no roles: chat, and nothing on the REST API. */
+    static final List<Role> DEFAULT_ROLES = List.of(Role.CHAT);
 
     private final ApiConfig.Tokens config;
     private final Authenticator authenticator;
@@ -38,8 +44,12 @@ public class TokenService {
         this.keys = keys;
     }
 
-    /** What {@code POST /api/tokens} accepts: the API key, and optionally a user name and rooms. */
-    public record TokenRequest(String key, String user, List<String> rooms) {
+    /**
+     * What {@code POST /api/tokens} accepts: the API key, and optionally a user name, rooms and the
+     * roles the token should carry ({@code chat}, {@code read}, {@code submit}, {@code admin};
+     * {@code ["chat"]} when absent).
+     */
+    public record TokenRequest(String key, String user, List<String> rooms, List<String> roles) {
     }
 
     /** What it answers. */
@@ -72,10 +82,21 @@ public class TokenService {
                 }
             }
         }
+        Set<Role> wanted = requestedRoles(request == null ? null : request.roles(), errors);
         if (!errors.isEmpty()) {
             throw Problem.unprocessable("The token request is invalid.", errors);
         }
-        List<String> roles = caller == null ? List.of() : caller.roles().stream().map(Role::id).sorted().toList();
+        // A key grants at most what it holds; with authentication off there is no key and nothing to exceed.
+        if (caller != null) {
+            Caller holder = caller;
+            List<String> missing = wanted.stream().filter(role -> !holder.may(role)).map(Role::id).sorted().toList();
+            if (!missing.isEmpty()) {
+                throw Refused.forbidden("This API key does not hold " + String.join(", ", missing)
+                        + "; a token carries at most the roles of the key it was issued for. Ask for fewer roles "
+                        + "(\"roles\":[…]), or use a key that holds them.");
+            }
+        }
+        List<String> roles = wanted.stream().map(Role::id).sorted().toList();
         Instant expiresAt = Instant.now().plus(config.ttl());
         var builder = Jwt.issuer(config.issuer()).upn(user).subject(user).groups(new java.util.HashSet<>(roles))
                 .issuedAt(Instant.now()).expiresAt(expiresAt);
@@ -83,5 +104,27 @@ public class TokenService {
             builder.claim("rooms", rooms);
         }
         return new IssuedToken(builder.sign(), user, roles, rooms, expiresAt);
+    }
+
+    /** The roles a request names, or {@link #DEFAULT_ROLES}; unknown names and an empty list are field errors. */
+    private static Set<Role> requestedRoles(List<String> names, List<Problem.FieldError> errors) {
+        if (names == null) {
+            return EnumSet.copyOf(DEFAULT_ROLES);
+        }
+        if (names.isEmpty()) {
+            errors.add(new Problem.FieldError("roles", "name at least one role (chat, read, submit, admin), or leave "
+                    + "the field out for a chat token"));
+            return EnumSet.noneOf(Role.class);
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (int i = 0; i < names.size(); i++) {
+            Optional<Role> role = names.get(i) == null ? Optional.empty() : Role.of(names.get(i));
+            if (role.isEmpty()) {
+                errors.add(new Problem.FieldError("roles[" + i + "]", "roles are chat, read, submit and admin"));
+            } else {
+                roles.add(role.get());
+            }
+        }
+        return roles;
     }
 }

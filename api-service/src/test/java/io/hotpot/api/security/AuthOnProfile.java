@@ -15,7 +15,8 @@ public class AuthOnProfile implements QuarkusTestProfile {
 
     /** A key per role set; the name is what the caller id and the rate-limit bucket say. */
     public enum TestKey {
-        SUBMIT("submit"), READ("read"), SUBMIT_READ("submit+read"), ADMIN("admin"), LIMITED("submit");
+        SUBMIT("submit"), READ("read"), SUBMIT_READ("submit+read"), ADMIN("admin"), LIMITED("submit"),
+        CHAT_READ("chat+read");
 
         final String name;
         final String roles;

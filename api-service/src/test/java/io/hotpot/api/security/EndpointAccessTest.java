@@ -123,6 +123,7 @@ class EndpointAccessTest {
             case SUBMIT -> TestKey.READ;
             case READ -> TestKey.SUBMIT;
             case ADMIN -> TestKey.SUBMIT_READ;
+            case CHAT -> throw new IllegalStateException("no REST endpoint needs chat: " + row);
         };
         forbidden(call(row, key.bearer()));
     }
@@ -132,6 +133,7 @@ class EndpointAccessTest {
             case SUBMIT -> TestKey.SUBMIT;
             case READ -> TestKey.READ;
             case ADMIN -> TestKey.ADMIN;
+            case CHAT -> throw new IllegalStateException("no REST endpoint needs chat: " + row);
         };
         rightAnswer(row, call(row, key.bearer()));
     }

@@ -44,7 +44,7 @@ final class EndpointTable {
             new Row("GET", "/api/rooms", Role.READ, "/api/rooms", null, null),
             new Row("GET", "/api/rooms/{room}/messages", Role.READ, "/api/rooms/lobby/messages", null, null),
             // the key to exchange is in the body: the gate lets everyone through, the endpoint checks the key
-            new Row("POST", "/api/tokens", null, "/api/tokens", "{\"key\":\"" + AuthOnProfile.TestKey.READ.key + "\"}", 200),
+            new Row("POST", "/api/tokens", null, "/api/tokens", "{\"key\":\"" + AuthOnProfile.TestKey.READ.key + "\",\"roles\":[\"read\"]}", 200),
             new Row("GET", "/api/demo/hello", Role.READ, "/api/demo/hello", null, 200),
             new Row("GET", "/api/demo/sleep", Role.READ, "/api/demo/sleep?seconds=0.01", null, 200));
 

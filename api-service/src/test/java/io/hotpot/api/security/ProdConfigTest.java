@@ -25,13 +25,13 @@ class ProdConfigTest {
     private static final List<String> SERVICES = List.of("api-service", "chat-service", "worker-service",
             "scheduler-service");
     /**
-     * Property names that hold an API key, a token signing or verification key, or another secret.
-     * The brokers' passwords are not among them yet: {@code rabbitmq.password=guest} is the local
-     * broker's default in three services (the chart always sets it from its Secret).
+     * Property names that hold an API key, a token signing or verification key, a broker password
+     * or another secret. {@code rabbitmq.password=guest} is set for {@code %dev} and {@code %test}
+     * only; prod refuses to start without one (BrokerPasswordCheck).
      */
     private static final Pattern SECRET_PROPERTY = Pattern.compile(
             "(api-keys|sign\\.key|verify\\.publickey|encrypt\\.key|decrypt\\.key|secret|private-key"
-                    + "|mailer\\.password)", Pattern.CASE_INSENSITIVE);
+                    + "|mailer\\.password|rabbitmq\\.password|redis\\.password)", Pattern.CASE_INSENSITIVE);
     /** values.yaml keys whose names look like a secret's but hold a name or a switch. */
     private static final java.util.Set<String> NOT_SECRETS = java.util.Set.of("existingSecret", "secretName",
             "imagePullSecrets", "automountServiceAccountToken");

@@ -20,7 +20,7 @@ class SignInPageTest {
                 .body(containsString("<script src=\"/assets/signin.js\" defer></script>"))
                 .body(containsString("type=\"password\""));
         given().get("/assets/signin.js").then().statusCode(200)
-                .body(containsString("Hotpot.api('/api/tokens', { method: 'POST', json: { key } })"))
+                .body(containsString("Hotpot.api('/api/tokens', { method: 'POST', json: { key, roles } })"))
                 .body(containsString("sessionStorage.setItem('hotpot.token', answer.token)"))
                 .body(not(containsString("localStorage")));
     }
@@ -29,7 +29,10 @@ class SignInPageTest {
     void pagesSendTheTokenAndTheDashboardHidesAdminActionsWithoutTheRole() {
         given().get("/assets/hotpot.js").then().statusCode(200)
                 .body(containsString("opts.headers.Authorization = 'Bearer ' + token"))
-                .body(containsString("query.set('token', token)"))
+                // The token rides in a subprotocol, never in a WebSocket URL (access logs).
+                .body(containsString("['hotpot.v1', 'hotpot.bearer.' + token]"))
+                .body(containsString("new WebSocket(urlFor(), protocols())"))
+                .body(not(containsString("query.set('token'")))
                 .body(containsString("c.groups.includes('admin')"));
         given().get("/assets/dashboard.js").then().statusCode(200)
                 .body(containsString("Hotpot.mayAdmin() ? el('button'"));

@@ -20,6 +20,20 @@ public interface ChatConfig {
         boolean allowAnonymous();
 
         /**
+         * Roles of a client let in without a token ({@link #allowAnonymous()}): {@code chat} joins
+         * rooms, {@code read} also watches every task on {@code /ws/tasks} (a local run only).
+         */
+        @WithDefault("chat")
+        List<String> anonymousRoles();
+
+        /**
+         * How long a room's stream (its history) and member set live after the room was last used
+         * (a message sent, or a member connected at a presence refresh); then Redis deletes them.
+         */
+        @WithDefault("30d")
+        Duration roomTtl();
+
+        /**
          * Browser origins allowed to open a WebSocket (for example {@code https://hotpot.example.com}).
          * A request without {@code Origin} (not a browser) is let through to the token check; one whose
          * origin is neither listed nor the same as its {@code Host} is refused with 403.

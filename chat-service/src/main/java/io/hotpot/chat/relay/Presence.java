@@ -1,5 +1,6 @@
 package io.hotpot.chat.relay;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ public class Presence {
     private final PubSubCommands<String> pubsub;
     private final ObjectMapper mapper;
     private final long ttlMillis;
+    private final Duration roomTtl;
 
     public Presence(RedisDataSource redis, ObjectMapper mapper, ChatConfig config) {
         this.sets = redis.sortedSet(String.class);
@@ -44,6 +46,7 @@ public class Presence {
         this.pubsub = redis.pubsub(String.class);
         this.mapper = mapper;
         this.ttlMillis = config.chat().presenceTtl().toMillis();
+        this.roomTtl = config.chat().roomTtl();
     }
 
     public static String entry(Member member) {
@@ -74,6 +77,8 @@ public class Presence {
             String key = RedisKeys.chatMembers(room);
             sets.zadd(key, entries);
             keys.pexpire(key, ttlMillis);
+            // A room with members is in use, even when quiet: its history stays (no-op while it has none).
+            keys.pexpire(RedisKeys.chatRoom(room), roomTtl);
             sets.zadd(RedisKeys.CHAT_ROOMS, expires, room);
         });
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hotpot.chat.config.ChatConfig;
+import io.hotpot.chat.service.ChatFrame;
 import io.hotpot.chat.service.Member;
 import io.hotpot.common.ChatMessage;
 import io.hotpot.common.ChatProtocol;
@@ -121,15 +122,16 @@ public class RoomRelay {
         return rooms.values().stream().flatMap(r -> r.members.stream()).toList();
     }
 
-    /** The frame a client receives for a stream entry. */
-    public String frame(String room, StreamMessage<String, String, String> entry) {
+    /** The frames clients receive for a stream entry. */
+    public ChatFrame frame(String room, StreamMessage<String, String, String> entry) {
         return frame(toMessage(room, entry));
     }
 
-    public String frame(ChatMessage message) {
+    /** Extended: {@code type}, the {@link ChatMessage} fields; plain: {@code message} alone, as Channels sends it. */
+    public ChatFrame frame(ChatMessage message) {
         ObjectNode node = mapper.createObjectNode().put("type", ChatProtocol.TYPE_MESSAGE);
         node.setAll((ObjectNode) mapper.valueToTree(message));
-        return node.toString();
+        return new ChatFrame(node.toString(), mapper.createObjectNode().put("message", message.message()).toString());
     }
 
     public static ChatMessage toMessage(String room, StreamMessage<String, String, String> entry) {
@@ -164,7 +166,7 @@ public class RoomRelay {
                     if (room == null || rooms.get(room.name) != room) {
                         continue;
                     }
-                    String frame = frame(room.name, entry);
+                    ChatFrame frame = frame(room.name, entry);
                     for (Member member : room.members) {
                         member.deliver(entry.id(), frame);
                     }

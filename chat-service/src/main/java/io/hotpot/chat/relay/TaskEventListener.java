@@ -3,29 +3,33 @@ package io.hotpot.chat.relay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.hotpot.chat.service.TaskStreams;
 import io.hotpot.common.RedisKeys;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-/** Subscribes (on a connection of its own) to the task events api-service and workers publish. */
+/**
+ * Subscribes (on a connection of its own) to the task events api-service and workers publish,
+ * and subscribes again whenever Redis drops the connection ({@link Subscription}).
+ */
 @ApplicationScoped
 public class TaskEventListener {
-    private static final Logger LOG = Logger.getLogger(TaskEventListener.class);
-
-    private final ReactiveRedisDataSource redis;
-    private final TaskStreams streams;
+    private final Subscription subscription;
 
     public TaskEventListener(ReactiveRedisDataSource redis, TaskStreams streams) {
-        this.redis = redis;
-        this.streams = streams;
+        this.subscription = new Subscription(redis, RedisKeys.TASK_EVENTS_CHANNEL, streams::onEvent);
     }
 
     void start(@Observes StartupEvent event) {
-        redis.pubsub(String.class).subscribe(RedisKeys.TASK_EVENTS_CHANNEL)
-                .subscribe().with(streams::onEvent, failure -> LOG.errorf(failure,
-                        "HOTPOT-CHAT-031 task event subscription failed"));
+        subscription.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        subscription.stop();
+    }
+
+    public Subscription subscription() {
+        return subscription;
     }
 }

@@ -31,6 +31,7 @@ import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.RedisKeys;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -55,6 +56,7 @@ public class ChatService {
     private final Presence presence;
     private final TokenVerifier tokens;
     private final StreamCommands<String, String, String> streams;
+    private final KeyCommands<String> keys;
     private final ObjectMapper mapper;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -70,48 +72,65 @@ public class ChatService {
         this.presence = presence;
         this.tokens = tokens;
         this.streams = redis.stream(String.class);
+        this.keys = redis.key(String.class);
         this.mapper = mapper;
     }
 
     /** Admits a connection to {@code /ws/chat/{room}} or closes it with an error frame and a close code. */
     public void open(WebSocketConnection connection) {
+        Map<String, List<String>> query = new QueryStringDecoder("?" + Optional.ofNullable(connection.handshakeRequest().query()).orElse(""))
+                .parameters();
+        boolean extended = extended(connection, query);
         if (open.incrementAndGet() > config.maxConnections() || draining) {
             open.decrementAndGet();
-            refuse(connection, "too_many_connections", "this replica is full; try again", ChatProtocol.CLOSE_TRY_AGAIN);
+            refuse(connection, extended, "too_many_connections", "this replica is full; try again", ChatProtocol.CLOSE_TRY_AGAIN);
             return;
         }
         String room = connection.pathParam("room");
         if (room == null || !ChatProtocol.ROOM_NAME.matcher(room).matches()) {
-            refuseAndRelease(connection, "bad_room", "room names are 1 to 64 letters, digits, '_', '-' or '.'");
+            refuseAndRelease(connection, extended, "bad_room", "room names are 1 to 64 letters, digits, '_', '-' or '.'");
             return;
         }
-        Map<String, List<String>> query = new QueryStringDecoder("?" + Optional.ofNullable(connection.handshakeRequest().query()).orElse(""))
-                .parameters();
         TokenVerifier.Identified who = tokens.identify(connection.handshakeRequest(), config.allowAnonymous());
         if (who.caller() == null) {
-            refuseAndRelease(connection, who.error(), "invalid_token".equals(who.error())
+            refuseAndRelease(connection, extended, who.error(), "invalid_token".equals(who.error())
                     ? "the token is invalid or expired; ask POST /api/tokens for a new one"
-                    : "send a token (?token= or Authorization: Bearer)");
+                    : "send a token (subprotocol hotpot.bearer.<token>, Authorization: Bearer, or ?token=)");
+            return;
+        }
+        if (!who.caller().may(ChatProtocol.ROLE_CHAT)) {
+            refuseAndRelease(connection, extended, "forbidden_role",
+                    "your token does not carry the role 'chat'; ask POST /api/tokens for a chat token");
             return;
         }
         String user = who.caller().user();
         Optional<Set<String>> allowedRooms = who.caller().rooms();
         if (!mayJoin(room, allowedRooms)) {
-            refuseAndRelease(connection, "forbidden_room", "your token does not allow the room '" + room + "'");
+            refuseAndRelease(connection, extended, "forbidden_room", "your token does not allow the room '" + room + "'");
             return;
         }
         String lastId = first(query, "lastId");
         if (lastId != null && !StreamIds.valid(lastId)) {
-            refuseAndRelease(connection, "bad_last_id", "lastId must be a message id such as 1764168000000-0");
+            refuseAndRelease(connection, extended, "bad_last_id", "lastId must be a message id such as 1764168000000-0");
             return;
         }
         Member member = new Member(connection, user, room, config.sendQueueLimit(),
-                new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);
+                new RateLimiter(config.ratePerSecond(), config.rateBurst()), extended, metrics);
         members.put(connection.id(), member);
         metrics.connected();
         relay.join(member);
         catchUp(member, lastId);
         presence.joined(member);
+    }
+
+    /**
+     * Whether a client asked for Hotpot's extended frames: it offered the subprotocol
+     * {@code hotpot.v1} (selected in the handshake) or sent {@code ?protocol=hotpot.v1}. Any other
+     * client is taken for a Django Channels page and gets {@code {"message": …}} frames only.
+     */
+    private static boolean extended(WebSocketConnection connection, Map<String, List<String>> query) {
+        return ChatProtocol.SUBPROTOCOL.equals(connection.subprotocol())
+                || ChatProtocol.SUBPROTOCOL.equals(first(query, ChatProtocol.EXTENDED_QUERY));
     }
 
     private void catchUp(Member member, String lastId) {
@@ -123,14 +142,14 @@ public class ChatService {
         Collections.reverse(entries);
         List<String[]> frames = new ArrayList<>(entries.size());
         for (StreamMessage<String, String, String> entry : entries) {
-            frames.add(new String[] { entry.id(), relay.frame(member.room(), entry) });
+            frames.add(new String[] { entry.id(), relay.frame(member.room(), entry).text(member) });
         }
         String newest = entries.isEmpty() ? (lastId == null ? StreamIds.ZERO : lastId) : entries.get(entries.size() - 1).id();
         ObjectNode marker = mapper.createObjectNode().put("type", ChatProtocol.TYPE_HISTORY)
                 .put("room", member.room()).put("user", member.user()).put("count", entries.size())
                 .put("lastId", newest).put("recovered", lastId != null)
                 .put("complete", lastId == null || entries.size() < config.historyCap());
-        member.catchUp(frames, newest, marker.toString());
+        member.catchUp(frames, newest, member.extended() ? marker.toString() : null);
     }
 
     /** A text frame from a member: publish it, or answer with an error frame and change nothing. */
@@ -165,10 +184,12 @@ public class ChatService {
                     + config.rateBurst() + "); this one was dropped");
             return;
         }
-        streams.xadd(RedisKeys.chatRoom(member.room()),
-                new XAddArgs().maxlen((long) config.historyCap()).nearlyExactTrimming(),
+        String key = RedisKeys.chatRoom(member.room());
+        streams.xadd(key, new XAddArgs().maxlen((long) config.historyCap()).nearlyExactTrimming(),
                 Map.of(ChatMessage.FIELD_USER, member.user(), ChatMessage.FIELD_MESSAGE, message,
                         ChatMessage.FIELD_TS, Long.toString(System.currentTimeMillis())));
+        // An idle room goes away with its history (hotpot.chat.room-ttl); each message starts its time again.
+        keys.pexpire(key, config.roomTtl());
         metrics.received();
     }
 
@@ -244,8 +265,10 @@ public class ChatService {
         LOG.infof("HOTPOT-CHAT-020 draining: telling %d members to reconnect", all.size());
         List<CompletableFuture<Void>> closes = new ArrayList<>();
         for (Member member : all) {
-            member.send(mapper.createObjectNode().put("type", ChatProtocol.TYPE_RECONNECT)
-                    .put("room", member.room()).put("lastId", member.lastSent()).toString());
+            if (member.extended()) {
+                member.send(mapper.createObjectNode().put("type", ChatProtocol.TYPE_RECONNECT)
+                        .put("room", member.room()).put("lastId", member.lastSent()).toString());
+            }
             closes.add(member.close(ChatProtocol.CLOSE_GOING_AWAY, "server shutting down; reconnect with lastId"));
         }
         try {
@@ -286,23 +309,30 @@ public class ChatService {
                 : room.equals(pattern));
     }
 
+    /** A refused frame: an error frame to a client that reads them; a Channels-style client only sees nothing arrive. */
     private void error(Member member, String code, String detail) {
-        member.send(errorFrame(code, detail));
+        if (member.extended()) {
+            member.send(errorFrame(code, detail));
+        } else {
+            LOG.debugf("HOTPOT-CHAT-015 dropped a frame of %s (plain frames, no error frame): %s", member.id(), code);
+        }
     }
 
     private String errorFrame(String code, String detail) {
         return mapper.createObjectNode().put("type", ChatProtocol.TYPE_ERROR).put("code", code).put("error", detail).toString();
     }
 
-    private void refuseAndRelease(WebSocketConnection connection, String code, String detail) {
+    private void refuseAndRelease(WebSocketConnection connection, boolean extended, String code, String detail) {
         open.decrementAndGet();
-        refuse(connection, code, detail, ChatProtocol.CLOSE_POLICY);
+        refuse(connection, extended, code, detail, ChatProtocol.CLOSE_POLICY);
     }
 
-    private void refuse(WebSocketConnection connection, String code, String detail, int closeCode) {
+    /** Closes with {@code closeCode} and the code as reason; a client of the extended frames gets an error frame first. */
+    private void refuse(WebSocketConnection connection, boolean extended, String code, String detail, int closeCode) {
         LOG.debugf("HOTPOT-CHAT-012 refused %s: %s", connection.id(), code);
-        connection.sendText(errorFrame(code, detail))
-                .onItemOrFailure().transformToUni((ok, failure) -> connection.close(new CloseReason(closeCode, code)))
+        io.smallrye.mutiny.Uni<Void> sent = extended ? connection.sendText(errorFrame(code, detail))
+                : io.smallrye.mutiny.Uni.createFrom().voidItem();
+        sent.onItemOrFailure().transformToUni((ok, failure) -> connection.close(new CloseReason(closeCode, code)))
                 .subscribe().with(ok -> {
                 }, failure -> {
                 });

@@ -28,6 +28,7 @@ public final class Member {
     private final String room;
     private final int sendQueueLimit;
     private final RateLimiter rate;
+    private final boolean extended;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
@@ -38,9 +39,14 @@ public final class Member {
     /** Guarded by {@code this}: the id of the last message sent to the client. */
     private String lastSent = StreamIds.ZERO;
 
+    /**
+     * @param extended whether the client asked for Hotpot's extended frames ({@code hotpot.v1});
+     *                 otherwise it is sent chat messages as plain {@code {"message": …}} frames only
+     */
     public Member(WebSocketConnection connection, String user, String room, int sendQueueLimit, RateLimiter rate,
-            ChatMetrics metrics) {
+            boolean extended, ChatMetrics metrics) {
         this.metrics = metrics;
+        this.extended = extended;
         this.connection = connection;
         this.user = user;
         this.room = room;
@@ -64,6 +70,11 @@ public final class Member {
         return connection;
     }
 
+    /** Whether this client gets Hotpot's extended frames (history, presence, errors, reconnect). */
+    public boolean extended() {
+        return extended;
+    }
+
     public RateLimiter rate() {
         return rate;
     }
@@ -77,7 +88,11 @@ public final class Member {
     }
 
     /** A room message from the relay: sent now, held back during catch-up, or dropped if already sent. */
-    public synchronized void deliver(String id, String frame) {
+    public void deliver(String id, ChatFrame frame) {
+        deliver(id, frame.text(this));
+    }
+
+    private synchronized void deliver(String id, String frame) {
         if (heldBack != null) {
             heldBack.add(new String[] { id, frame });
             return;
@@ -108,7 +123,8 @@ public final class Member {
 
     /**
      * Sends the history (or the recovered messages) read from the stream, whose newest entry
-     * was {@code newest} when read, then what was held back meanwhile, and goes live.
+     * was {@code newest} when read, then {@code afterHistory} (unless null), then what was held
+     * back meanwhile, and goes live.
      */
     public synchronized void catchUp(List<String[]> history, String newest, String afterHistory) {
         for (String[] entry : history) {
@@ -120,7 +136,9 @@ public final class Member {
         if (StreamIds.compare(newest, lastSent) > 0) {
             lastSent = newest;
         }
-        send(afterHistory);
+        if (afterHistory != null) {
+            send(afterHistory);
+        }
         List<String[]> held = heldBack;
         heldBack = null;
         for (String[] entry : held) {

@@ -37,7 +37,18 @@ public class TaskStreams {
     private static final Logger LOG = Logger.getLogger(TaskStreams.class);
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Set<String> JSON_FIELDS = Set.of(TaskFields.ARGS, TaskFields.RESULT, TaskFields.ERROR, TaskFields.PROGRESS);
-    private static final Set<String> NUMBER_FIELDS = Set.of(TaskFields.ATTEMPTS, TaskFields.PRIORITY);
+    private static final Set<String> NUMBER_FIELDS = Set.of(TaskFields.ATTEMPTS, TaskFields.PRIORITY, TaskFields.RETRIES,
+            TaskFields.MAX_RETRIES);
+    /**
+     * The record fields {@code GET /api/tasks/{id}} shows, and only those: a correlation id or an
+     * idempotency key stays out of dashboards, as from the REST API. Sensitive arguments are already
+     * {@code ***} in the record (every writer masks them, docs/decisions/0050).
+     */
+    private static final Set<String> SHOWN_FIELDS = Set.of(TaskFields.ID, TaskFields.TYPE, TaskFields.STATUS, TaskFields.ARGS,
+            TaskFields.RESULT, TaskFields.ERROR, TaskFields.ATTEMPTS, TaskFields.QUEUE, TaskFields.PRIORITY,
+            TaskFields.CREATED_AT, TaskFields.STARTED_AT, TaskFields.FINISHED_AT, TaskFields.WORKER, TaskFields.RETRIES,
+            TaskFields.MAX_RETRIES, TaskFields.TIMEOUT, TaskFields.ETA, TaskFields.EXPIRES, TaskFields.NEXT_ATTEMPT_AT,
+            TaskFields.PROGRESS);
 
     private final ChatConfig.Chat config;
     private final TokenVerifier tokens;
@@ -72,7 +83,7 @@ public class TaskStreams {
             this.status = status;
             // Reuses the chat member's bounded send queue and catch-up; the "room" is the stream it follows.
             this.sender = new Member(connection, user, taskId == null ? "tasks" : "task:" + taskId,
-                    config.sendQueueLimit(), null, metrics);
+                    config.sendQueueLimit(), null, true, metrics);
         }
 
         boolean wants(JsonNode event) {
@@ -85,9 +96,8 @@ public class TaskStreams {
     /** {@code /ws/tasks/{id}}. */
     public void openOne(WebSocketConnection connection) {
         String id = connection.pathParam("id");
-        TokenVerifier.Identified who = tokens.identify(connection.handshakeRequest(), config.allowAnonymous());
-        if (who.caller() == null) {
-            refuse(connection, who.error(), "send a valid token (?token= or Authorization: Bearer)");
+        TokenVerifier.Identified who = admit(connection);
+        if (who == null) {
             return;
         }
         if (id == null || !TASK_ID.matcher(id).matches()) {
@@ -113,9 +123,8 @@ public class TaskStreams {
 
     /** {@code /ws/tasks?type=&status=}. */
     public void openAll(WebSocketConnection connection) {
-        TokenVerifier.Identified who = tokens.identify(connection.handshakeRequest(), config.allowAnonymous());
-        if (who.caller() == null) {
-            refuse(connection, who.error(), "send a valid token (?token= or Authorization: Bearer)");
+        TokenVerifier.Identified who = admit(connection);
+        if (who == null) {
             return;
         }
         Map<String, java.util.List<String>> query = new QueryStringDecoder("?" + java.util.Optional
@@ -134,6 +143,23 @@ public class TaskStreams {
         all.put(connection.id(), watcher);
         watcher.sender.catchUp(java.util.List.of(), StreamIds.ZERO, mapper.createObjectNode()
                 .put("type", ChatProtocol.TYPE_TASK_SUBSCRIBED).toString());
+    }
+
+    /**
+     * The caller, if it may watch tasks: a valid token carrying {@code read} (or {@code admin}),
+     * as {@code GET /api/tasks} requires; otherwise the connection is refused (1008) and null returned.
+     */
+    private TokenVerifier.Identified admit(WebSocketConnection connection) {
+        TokenVerifier.Identified who = tokens.identify(connection.handshakeRequest(), config.allowAnonymous());
+        if (who.caller() == null) {
+            refuse(connection, who.error(), "send a valid token (subprotocol hotpot.bearer.<token>, Authorization: Bearer, or ?token=)");
+            return null;
+        }
+        if (!who.caller().may(ChatProtocol.ROLE_READ)) {
+            refuse(connection, "forbidden_role", "watching tasks needs a token with the role 'read'");
+            return null;
+        }
+        return who;
     }
 
     /** A task event from Redis, to every watcher that wants it. */
@@ -176,6 +202,9 @@ public class TaskStreams {
     private ObjectNode recordJson(Map<String, String> record) {
         ObjectNode node = mapper.createObjectNode();
         record.forEach((field, value) -> {
+            if (!SHOWN_FIELDS.contains(field)) {
+                return;
+            }
             try {
                 if (JSON_FIELDS.contains(field)) {
                     node.set(field, mapper.readTree(value));

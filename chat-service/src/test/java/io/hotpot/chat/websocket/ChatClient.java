@@ -28,18 +28,31 @@ final class ChatClient implements AutoCloseable {
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     final WebSocket socket;
 
-    private ChatClient(URI uri, Map<String, String> headers) throws Exception {
+    /** The subprotocol the server selected, or "" for none. */
+    final String subprotocol;
+
+    private ChatClient(URI uri, Map<String, String> headers, List<String> subprotocols) throws Exception {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
         socket = builder.buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+        subprotocol = socket.getSubprotocol();
     }
 
+    /** A client of Hotpot's extended frames (it offers the subprotocol hotpot.v1). */
     static ChatClient connect(URI uri) throws Exception {
-        return new ChatClient(uri, Map.of());
+        return new ChatClient(uri, Map.of(), List.of(io.hotpot.common.ChatProtocol.SUBPROTOCOL));
     }
 
     static ChatClient connect(URI uri, Map<String, String> headers) throws Exception {
-        return new ChatClient(uri, headers);
+        return new ChatClient(uri, headers, List.of(io.hotpot.common.ChatProtocol.SUBPROTOCOL));
+    }
+
+    /** A client offering exactly these subprotocols (none: a Django Channels page). */
+    static ChatClient connectOffering(URI uri, List<String> subprotocols) throws Exception {
+        return new ChatClient(uri, Map.of(), subprotocols);
     }
 
     void say(String message) {

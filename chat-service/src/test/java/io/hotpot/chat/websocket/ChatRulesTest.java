@@ -61,7 +61,11 @@ class ChatRulesTest {
     }
 
     private static String token(String user, List<String> rooms, long expiresInSeconds) {
-        var builder = Jwt.issuer("hotpot").upn(user).expiresIn(expiresInSeconds);
+        return token(user, rooms, expiresInSeconds, "chat");
+    }
+
+    private static String token(String user, List<String> rooms, long expiresInSeconds, String... roles) {
+        var builder = Jwt.issuer("hotpot").upn(user).groups(java.util.Set.of(roles)).expiresIn(expiresInSeconds);
         if (rooms != null) {
             builder.claim("rooms", rooms);
         }
@@ -82,6 +86,30 @@ class ChatRulesTest {
             assertEquals("bob", byHeader.next("history").get("user").asText());
             byQuery.say("hi");
             assertEquals("alice", byHeader.next("message").get("user").asText());
+        }
+    }
+
+    @Test
+    void aTokenOfferedAsSubprotocolIsTakenAndNeverEchoed() throws Exception {
+        String offered = ChatProtocol.BEARER_SUBPROTOCOL_PREFIX + token("dora", null, 60);
+        try (ChatClient client = ChatClient.connectOffering(ws("/ws/chat/" + room + "/"),
+                List.of(ChatProtocol.SUBPROTOCOL, offered))) {
+            assertEquals(ChatProtocol.SUBPROTOCOL, client.subprotocol);
+            assertEquals("dora", client.next("history").get("user").asText());
+        }
+        try (ChatClient forged = ChatClient.connectOffering(ws("/ws/chat/" + room + "/"),
+                List.of(ChatProtocol.SUBPROTOCOL, ChatProtocol.BEARER_SUBPROTOCOL_PREFIX + "not.a.jwt"))) {
+            assertEquals(ChatProtocol.CLOSE_POLICY, refusedWith(forged, "invalid_token"));
+        }
+    }
+
+    @Test
+    void aTokenWithoutTheChatRoleIsRefused() throws Exception {
+        try (ChatClient readOnly = ChatClient.connect(ws("/ws/chat/" + room + "?token=" + token("rita", null, 60, "read")))) {
+            assertEquals(ChatProtocol.CLOSE_POLICY, refusedWith(readOnly, "forbidden_role"));
+        }
+        try (ChatClient admin = ChatClient.connect(ws("/ws/chat/" + room + "?token=" + token("ada", null, 60, "admin")))) {
+            assertEquals("ada", admin.next("history").get("user").asText());
         }
     }
 

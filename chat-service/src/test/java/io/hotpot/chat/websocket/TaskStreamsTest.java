@@ -91,6 +91,42 @@ class TaskStreamsTest {
         }
     }
 
+    private static String token(String... roles) {
+        return io.smallrye.jwt.build.Jwt.issuer("hotpot").upn("viewer").groups(java.util.Set.of(roles)).expiresIn(60).sign();
+    }
+
+    @Test
+    void watchingTasksNeedsTheReadRole() throws Exception {
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of(TaskFields.ID, id, TaskFields.STATUS, "STARTED"));
+        for (String path : java.util.List.of("/ws/tasks/" + id, "/ws/tasks")) {
+            try (ChatClient chatOnly = ChatClient.connect(ws(path + "?token=" + token("chat")))) {
+                assertEquals("forbidden_role", chatOnly.next(ChatProtocol.TYPE_ERROR).get("code").asText());
+                assertEquals(ChatProtocol.CLOSE_POLICY, chatOnly.awaitClose());
+            }
+        }
+        try (ChatClient reader = ChatClient.connect(ws("/ws/tasks?token=" + token("read")))) {
+            reader.next(ChatProtocol.TYPE_TASK_SUBSCRIBED);
+        }
+        try (ChatClient admin = ChatClient.connect(ws("/ws/tasks/" + id + "?token=" + token("admin")))) {
+            admin.next(ChatProtocol.TYPE_TASK_RECORD);
+        }
+    }
+
+    @Test
+    void theRecordShowsWhatTheRestApiShowsWithSensitiveArgumentsMasked() throws Exception {
+        // As a worker writes it: the sensitive field masked, plus fields GET /api/tasks/{id} never shows.
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of(TaskFields.ID, id, TaskFields.TYPE, "email",
+                TaskFields.STATUS, "STARTED", TaskFields.ARGS, "{\"to\":\"a@b.c\",\"body\":\"***\"}",
+                TaskFields.IDEMPOTENCY_KEY, "order-42", TaskFields.CORRELATION_ID, "checkout-42", TaskFields.RETRIES, "0"));
+        try (ChatClient client = ChatClient.connect(ws("/ws/tasks/" + id + "?token=" + token("read")))) {
+            JsonNode record = client.next(ChatProtocol.TYPE_TASK_RECORD).get("record");
+            assertEquals("***", record.get("args").get("body").asText());
+            assertEquals(0, record.get("retries").asInt());
+            org.junit.jupiter.api.Assertions.assertFalse(record.has(TaskFields.IDEMPOTENCY_KEY), record.toString());
+            org.junit.jupiter.api.Assertions.assertFalse(record.has(TaskFields.CORRELATION_ID), record.toString());
+        }
+    }
+
     @Test
     void unknownTasksAndBadFiltersAreRefused() throws Exception {
         try (ChatClient client = ChatClient.connect(ws("/ws/tasks/" + id))) {

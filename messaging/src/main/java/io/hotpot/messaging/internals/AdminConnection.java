@@ -119,7 +119,7 @@ public class AdminConnection {
                 factory.setHost(rabbit.host());
                 factory.setPort(rabbit.port());
                 factory.setUsername(rabbit.username());
-                factory.setPassword(rabbit.password());
+                factory.setPassword(rabbit.password().orElse(""));
                 factory.setVirtualHost(rabbit.virtualHost());
                 factory.setAutomaticRecoveryEnabled(true);
                 factory.setTopologyRecoveryEnabled(false); // it declares nothing that must come back by itself

@@ -35,6 +35,13 @@ public interface WorkerConfig {
          * members see it live and later joiners in the history; none: it is only mailed.
          */
         Optional<String> room();
+
+        /**
+         * How long the report room's history lives after its last message unless someone uses the
+         * room; keep it equal to chat-service's {@code hotpot.chat.room-ttl}.
+         */
+        @WithDefault("30d")
+        Duration roomTtl();
     }
 
     interface Worker {

@@ -1,0 +1,87 @@
+package io.hotpot.redis;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Checks the Redis server at start-up (docs/deploy.md, "Redis requirements"). Redis holds task
+ * records, leases, the due set, schedules and chat history: a server that evicts keys under memory
+ * pressure loses them silently, so a {@code maxmemory-policy} other than {@code noeviction} stops
+ * the start with a clear message (a crash loop is seen at once; an eviction is not). A server
+ * without persistence (no RDB snapshots, no AOF) only gets a warning: a local or test Redis
+ * often runs so, and a restart of it loses data, not correctness of what is left. A server that
+ * cannot be asked (down for now, or {@code INFO}/{@code CONFIG} denied to this user) is logged and
+ * not judged.
+ */
+@ApplicationScoped
+public class RedisServerCheck {
+    private static final Logger LOG = Logger.getLogger(RedisServerCheck.class);
+
+    private final RedisDataSource redis;
+
+    public RedisServerCheck(RedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
+        String memory;
+        String persistence;
+        try {
+            memory = redis.execute("INFO", "memory").toString();
+            persistence = redis.execute("INFO", "persistence").toString();
+        } catch (RuntimeException e) {
+            LOG.warnf("HOTPOT-REDIS-003 could not check the Redis server (%s): make sure its maxmemory-policy is "
+                    + "noeviction and it persists (docs/deploy.md)", e.getMessage());
+            return;
+        }
+        String policy = field(memory, "maxmemory_policy");
+        if (policy != null && !"noeviction".equals(policy)) {
+            String message = "HOTPOT-REDIS-001 Redis evicts keys (maxmemory-policy " + policy + "): it holds task records, "
+                    + "leases, the due set and schedules, which eviction would lose without a trace. Set "
+                    + "maxmemory-policy noeviction on the server (docs/deploy.md, Redis requirements).";
+            LOG.error(message);
+            throw new IllegalStateException(message);
+        }
+        boolean aof = "1".equals(field(persistence, "aof_enabled"));
+        String save = configValue("save");
+        if (!aof && (save == null || save.isBlank())) {
+            LOG.warnf("HOTPOT-REDIS-002 Redis %s: a restart of it loses task records, schedules and chat history. "
+                    + "Turn on AOF (appendonly yes, appendfsync everysec) or RDB snapshots in production (docs/deploy.md)",
+                    save == null ? "has AOF off and its RDB snapshots could not be read (CONFIG GET denied)"
+                            : "has no persistence (no AOF, no RDB snapshots)");
+        }
+    }
+
+    /** A field of an {@code INFO} section ({@code name:value} lines), or null. */
+    static String field(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** {@code CONFIG GET name}'s value, or null when the command is denied (managed Redis, ACL). */
+    private String configValue(String name) {
+        try {
+            Response answer = redis.execute("CONFIG", "GET", name);
+            if (answer == null || answer.size() == 0) {
+                return null;
+            }
+            // RESP3 answers a map, RESP2 a flat [name, value] array.
+            Response value = answer.containsKey(name) ? answer.get(name) : answer.get(1);
+            return value == null ? "" : value.toString();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
