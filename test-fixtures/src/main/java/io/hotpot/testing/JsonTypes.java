@@ -11,11 +11,14 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +32,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Handle;
@@ -57,8 +62,10 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *
  * <p>Where JSON is made or read: values given to {@code ObjectMapper}/{@code ObjectWriter}
  * write and convert methods, classes given to their read methods, response entities
- * ({@code Response}, {@code RestResponse}), WebSocket text frames, and the return and body types
- * of REST resource methods and WebSocket callbacks. A value whose static type says nothing
+ * ({@code Response}, {@code RestResponse}), WebSocket text frames, payloads sent through a
+ * reactive messaging {@code Emitter} or {@code Message}, and the return, body and payload types
+ * of REST resource methods, WebSocket callbacks and {@code @Incoming}/{@code @Outgoing} methods,
+ * in the service's classes and in the application's modules it depends on. A value whose static type says nothing
  * ({@code Object}, a type variable) is followed: to the call sites of the helper method it is a
  * parameter of (a private {@code json(Object)}), to the implementations of the interface method
  * that returned it (a handler's {@code run}), to the stores of the local it was read from, and,
@@ -84,6 +91,9 @@ public final class JsonTypes {
     /** Their methods that take an entity, a frame or a value to map (not a header value). */
     private static final Set<String> ENTITY_METHODS = Set.of("ok", "accepted", "entity", "status", "encode",
             "encodePrettily", "encodeToBuffer", "decodeValue", "mapFrom", "mapTo");
+    /** Payloads of reactive messaging, which the RabbitMQ connector writes and reads as JSON. */
+    private static final Set<String> MESSAGING_OWNERS = Set.of("org/eclipse/microprofile/reactive/messaging/Emitter",
+            "io/smallrye/reactive/messaging/MutinyEmitter", "org/eclipse/microprofile/reactive/messaging/Message");
     private static final Set<String> OPAQUE = Set.of("Ljava/lang/Object;", "Ljava/lang/Record;",
             "Ljava/io/Serializable;", "Ljava/lang/Comparable;");
     /** Calls through which a value lands in a collection (a result built as a map of this and that). */
@@ -91,6 +101,8 @@ public final class JsonTypes {
             "add", "addAll", "set", "asList", "singleton", "singletonList", "singletonMap", "copyOf", "<init>");
     private static final Pattern CLASS_IN_SIGNATURE = Pattern.compile("L([\\w/$]+)");
     private static final Pattern TYPE_VARIABLE = Pattern.compile("[<;]T[\\w$]+;");
+    private static final String INCOMING = "Lorg/eclipse/microprofile/reactive/messaging/Incoming;";
+    private static final String OUTGOING = "Lorg/eclipse/microprofile/reactive/messaging/Outgoing;";
     private static final String[] REST_METHODS = { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS" };
 
     private enum Kind {
@@ -152,23 +164,30 @@ public final class JsonTypes {
 
     /**
      * Scans the classes directory that holds {@code anyServiceClass} (a service's
-     * {@code target/classes}), counting as application types those in {@code packagePrefix}
-     * (for example {@code io.hotpot.}) and whatever they reach there.
+     * {@code target/classes}) and the application's other modules on the classpath (the shared
+     * modules the service calls into), counting as application types those in
+     * {@code packagePrefix} (for example {@code io.hotpot.}) and whatever they reach there. Test
+     * classes are left out.
      */
     public static JsonTypes scan(Class<?> anyServiceClass, String packagePrefix) {
-        Path classes;
-        try {
-            classes = Path.of(anyServiceClass.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+        Path classes = codeSource(anyServiceClass);
         if (!Files.isDirectory(classes)) {
             throw new IllegalArgumentException(anyServiceClass + " was not loaded from a classes directory: " + classes);
         }
         JsonTypes scan = new JsonTypes(packagePrefix, anyServiceClass.getClassLoader());
         scan.read(classes);
+        scan.readModules(codeSource(JsonTypes.class));
+        scan.analyse();
         scan.run();
         return scan;
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** Every application type Jackson may touch, each with the first place that leads to it. */
@@ -204,14 +223,55 @@ public final class JsonTypes {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    ClassNode node = new ClassNode();
-                    new ClassReader(in).accept(node, 0);
-                    classes.put(node.name, node);
+                    add(in);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The application's classes in the other classpath roots: modules in the reactor, or their jars. */
+    private void readModules(Path fixtures) {
+        String folder = packagePrefix.replace('.', '/');
+        try {
+            for (URL root : Collections.list(loader.getResources(folder.substring(0, folder.length() - 1)))) {
+                String url = root.toString();
+                if (url.contains("/test-classes/") || url.startsWith("file:") && Path.of(root.toURI()).startsWith(fixtures)) {
+                    continue;
+                }
+                if (url.startsWith("jar:")) {
+                    String jar = url.substring("jar:".length(), url.indexOf("!/"));
+                    if (Path.of(URI.create(jar)).equals(fixtures)) {
+                        continue;
+                    }
+                    try (ZipFile zip = new ZipFile(Path.of(URI.create(jar)).toFile())) {
+                        for (ZipEntry entry : Collections.list(zip.entries())) {
+                            if (entry.getName().startsWith(folder) && entry.getName().endsWith(".class")) {
+                                try (InputStream in = zip.getInputStream(entry)) {
+                                    add(in);
+                                }
+                            }
+                        }
+                    }
+                } else if (url.startsWith("file:")) {
+                    read(Path.of(root.toURI()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void add(InputStream in) throws IOException {
+        ClassNode node = new ClassNode();
+        new ClassReader(in).accept(node, 0);
+        classes.putIfAbsent(node.name, node);
+    }
+
+    private void analyse() {
         for (ClassNode owner : classes.values()) {
             for (MethodNode method : owner.methods) {
                 if (method.instructions.size() == 0) {
@@ -267,7 +327,9 @@ public final class JsonTypes {
     private Map<Integer, Kind> libraryArgs(MethodInsnNode call) {
         boolean jackson = JACKSON_OWNERS.contains(call.owner) && JACKSON_METHODS.contains(call.name);
         boolean entity = ENTITY_OWNERS.contains(call.owner) && ENTITY_METHODS.contains(call.name)
-                || call.owner.startsWith("io/quarkus/websockets/next/") && call.name.startsWith("sendText");
+                || call.owner.startsWith("io/quarkus/websockets/next/") && call.name.startsWith("sendText")
+                || MESSAGING_OWNERS.contains(call.owner) && (call.name.startsWith("send") || call.name.equals("of")
+                        || call.name.equals("withPayload"));
         if (!jackson && !entity) {
             return Map.of();
         }
@@ -531,19 +593,26 @@ public final class JsonTypes {
         return isSubtype(node.superName, of) || node.interfaces.stream().anyMatch(i -> isSubtype(i, of));
     }
 
-    /** REST resource methods and WebSocket callbacks: Jackson writes what they return and reads their bodies. */
+    /**
+     * REST resource methods, WebSocket callbacks and reactive messaging methods: Jackson writes
+     * what they return and reads their bodies and payloads.
+     */
     private void declaredEndpoints() {
         for (ClassNode node : classes.values()) {
             boolean resource = annotated(node.visibleAnnotations, "Ljakarta/ws/rs/Path;");
             boolean socket = annotated(node.visibleAnnotations, "Lio/quarkus/websockets/next/WebSocket;");
-            if (!resource && !socket) {
+            boolean messaging = node.methods.stream().anyMatch(m -> annotated(m.visibleAnnotations, INCOMING)
+                    || annotated(m.visibleAnnotations, OUTGOING));
+            if (!resource && !socket && !messaging) {
                 continue;
             }
             Class<?> type = load(node.name.replace('/', '.'));
             for (Method m : type.getDeclaredMethods()) {
                 boolean endpoint = Stream.of(m.getAnnotations()).map(a -> a.annotationType().getName())
                         .anyMatch(a -> resource && Stream.of(REST_METHODS).anyMatch(h -> a.equals("jakarta.ws.rs." + h))
-                                || socket && a.startsWith("io.quarkus.websockets.next.On"));
+                                || socket && a.startsWith("io.quarkus.websockets.next.On")
+                                || a.equals(org.objectweb.asm.Type.getType(INCOMING).getClassName())
+                                || a.equals(org.objectweb.asm.Type.getType(OUTGOING).getClassName()));
                 if (!endpoint) {
                     continue;
                 }
