@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 import io.hotpot.api.config.ApiConfig;
 import io.hotpot.api.messaging.QueueInspector;
 import io.hotpot.api.messaging.TaskPublisher;
-import io.hotpot.api.service.WorkerRegistry;
+import io.hotpot.api.service.TaskCatalogue;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.Telemetry;
 import io.micrometer.core.instrument.Gauge;
@@ -30,8 +30,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Reads the depth (ready messages) and consumer count of every task queue from RabbitMQ at a
  * fixed interval (through {@link QueueInspector}, on a thread of its own, so a slow broker never
- * blocks a request) and exposes them as gauges tagged by queue. The queues are {@code default}
- * and those live workers advertise. A queue that no longer exists drops its gauges.
+ * blocks a request) and exposes them as gauges tagged by queue. The queues are those of the
+ * catalogue ({@link TaskCatalogue}), with or without a live worker. A queue that no longer exists drops its gauges.
  */
 @ApplicationScoped
 public class QueueDepths {
@@ -39,18 +39,18 @@ public class QueueDepths {
 
     private final TaskPublisher publisher;
     private final QueueInspector inspector;
-    private final WorkerRegistry workers;
+    private final TaskCatalogue catalogue;
     private final MeterRegistry registry;
     private final Duration interval;
     private final Map<String, Depth> depths = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hotpot-queue-depths").daemon().factory());
 
-    public QueueDepths(TaskPublisher publisher, QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
+    public QueueDepths(TaskPublisher publisher, QueueInspector inspector, TaskCatalogue catalogue, MeterRegistry registry,
             ApiConfig config) {
         this.publisher = publisher;
         this.inspector = inspector;
-        this.workers = workers;
+        this.catalogue = catalogue;
         this.registry = registry;
         this.interval = config.metrics().queueDepthInterval();
     }
@@ -71,9 +71,9 @@ public class QueueDepths {
         Set<String> queues = new TreeSet<>(depths.keySet());
         queues.add(Amqp.DEFAULT_QUEUE);
         try {
-            queues.addAll(workers.liveQueues().await().atMost(interval));
+            queues.addAll(catalogue.known().await().atMost(interval).queues());
         } catch (RuntimeException e) {
-            LOG.debugf("HOTPOT-API-041 the live queues could not be read (%s); reading the known ones", e.getMessage());
+            LOG.debugf("HOTPOT-API-041 the catalogue's queues could not be read (%s); reading the known ones", e.getMessage());
         }
         List<QueueInspector.QueueState> states;
         try {
