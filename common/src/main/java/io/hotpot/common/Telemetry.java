@@ -36,6 +36,8 @@ public final class Telemetry {
     public static final String QUEUE_MESSAGES = "hotpot.queue.messages";
     /** Gauge (api-service): consumers attached to a task queue, read with the depth. */
     public static final String QUEUE_CONSUMERS = "hotpot.queue.consumers";
+    /** Gauge (api-service): requests waiting for a task to finish ({@code ?wait=}) right now. */
+    public static final String TASKS_WAITING = "hotpot.tasks.waiting";
 
     /** Gauge: WebSocket connections open on this chat-service replica (tag {@code endpoint}). */
     public static final String WS_CONNECTIONS = "hotpot.ws.connections";

@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.TaskStatus;
+import io.hotpot.common.Telemetry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,9 +35,11 @@ public class TaskWaiters {
     private final ObjectMapper mapper;
     private final TaskRecords records;
 
-    public TaskWaiters(ObjectMapper mapper, TaskRecords records) {
+    public TaskWaiters(ObjectMapper mapper, TaskRecords records, MeterRegistry registry) {
         this.mapper = mapper;
         this.records = records;
+        Gauge.builder(Telemetry.TASKS_WAITING, this, TaskWaiters::size)
+                .description("Requests waiting for a task to finish (?wait=)").register(registry);
     }
 
     /**
