@@ -64,6 +64,7 @@ class DeliveryIT {
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             for (String queue : queues) {
                 channel.queueDelete(Amqp.queueName(queue));
+                RedisCli.forgetQueue(queue);
                 channel.queueDelete(Amqp.deadQueueName(queue));
             }
         }
