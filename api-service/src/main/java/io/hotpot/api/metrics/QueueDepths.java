@@ -71,7 +71,7 @@ public class QueueDepths {
         Set<String> queues = new TreeSet<>(depths.keySet());
         queues.add(Amqp.DEFAULT_QUEUE);
         try {
-            queues.addAll(catalogue.known().await().atMost(interval).queues());
+            queues.addAll(catalogue.fresh().await().atMost(interval).queues());
         } catch (RuntimeException e) {
             LOG.debugf("HOTPOT-API-041 the catalogue's queues could not be read (%s); reading the known ones", e.getMessage());
         }

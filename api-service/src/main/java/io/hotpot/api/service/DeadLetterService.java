@@ -145,7 +145,7 @@ public class DeadLetterService {
             }
             return List.of(queue);
         }
-        return catalogue.known().await().indefinitely().queues();
+        return catalogue.fresh().await().indefinitely().queues();
     }
 
     private DeadLetterView view(String queue, GetResponse letter) {

@@ -24,7 +24,7 @@ public class QueueService {
 
     /** Their depth and consumers, as RabbitMQ reports them now; 503 when it cannot be asked. */
     public Uni<List<QueueInspector.QueueState>> queues() {
-        return catalogue.known()
+        return catalogue.fresh()
                 .map(TaskCatalogue.Known::queues)
                 .flatMap(inspector::inspect)
                 .onFailure().transform(e -> Problem.unavailable("RabbitMQ cannot be asked right now: " + e.getMessage()));
