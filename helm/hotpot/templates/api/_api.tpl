@@ -17,6 +17,14 @@
 - name: HOTPOT_AUTH_RATE_LIMIT_TOKENS_BURST
   value: {{ .tokens.burst | quote }}
 {{- end }}
+- name: HOTPOT_CATALOGUE_RETENTION
+  value: {{ .Values.api.catalogue.retention | quote }}
+- name: HOTPOT_CATALOGUE_QUEUES
+  value: {{ join "," .Values.worker.queues | quote }}
+{{- with .Values.api.catalogue.types }}
+- name: HOTPOT_CATALOGUE_TYPES
+  value: {{ toJson . | quote }}
+{{- end }}
 {{- with .Values.auth.corsOrigins }}
 - name: QUARKUS_HTTP_CORS_ORIGINS
   value: {{ join "," . | quote }}

@@ -25,6 +25,17 @@ public final class RedisKeys {
     public static final int RECENT_TASKS_CAP = 10_000;
     /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
     public static final String SCHEDULES = PREFIX + "schedules";
+    /**
+     * Hash: task type → the {@link TaskTypeInfo} JSON a worker last advertised for it. With
+     * {@link #CATALOGUE_TYPES_SEEN} and {@link #CATALOGUE_QUEUES} it forms the catalogue of what
+     * api-service accepts: written by every worker heartbeat, kept after the workers are gone
+     * (see docs/decisions/0060-task-catalogue.md).
+     */
+    public static final String CATALOGUE_TYPES = PREFIX + "catalogue:types";
+    /** Sorted set of task types scored by when a worker last advertised them (epoch millis). */
+    public static final String CATALOGUE_TYPES_SEEN = PREFIX + "catalogue:types:seen";
+    /** Sorted set of logical queues scored by when a worker last advertised consuming them (epoch millis). */
+    public static final String CATALOGUE_QUEUES = PREFIX + "catalogue:queues";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
     public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
 

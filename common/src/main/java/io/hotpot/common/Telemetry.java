@@ -41,6 +41,8 @@ public final class Telemetry {
      * not exist (docs/decisions/0002); anything above 0 needs an operator.
      */
     public static final String UNROUTABLE_MESSAGES = "hotpot.unroutable.messages";
+    /** Gauge (api-service): requests waiting for a task to finish ({@code ?wait=}) right now. */
+    public static final String TASKS_WAITING = "hotpot.tasks.waiting";
 
     /** Gauge: WebSocket connections open on this chat-service replica (tag {@code endpoint}). */
     public static final String WS_CONNECTIONS = "hotpot.ws.connections";

@@ -120,6 +120,8 @@ class ContractsTest {
         assertEquals("hotpot:task:abc", RedisKeys.task("abc"));
         assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
+        assertEquals("hotpot:catalogue:types", RedisKeys.CATALOGUE_TYPES);
+        assertEquals("hotpot:catalogue:queues", RedisKeys.CATALOGUE_QUEUES);
         assertEquals("hotpot:idempotency:k-1", RedisKeys.idempotency("k-1"));
         assertEquals("hotpot:fired:nightly:1000", RedisKeys.fired("nightly", 1000));
         assertEquals("hotpot:leader:scheduler", RedisKeys.leaderLock("scheduler"));

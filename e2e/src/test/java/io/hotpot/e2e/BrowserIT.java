@@ -71,6 +71,7 @@ class BrowserIT {
         try (com.rabbitmq.client.Connection connection = factory.newConnection();
                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
             channel.queueDelete(io.hotpot.common.Amqp.queueName(queue));
+            RedisCli.forgetQueue(queue);
             channel.queueDelete(io.hotpot.common.Amqp.deadQueueName(queue));
         }
     }

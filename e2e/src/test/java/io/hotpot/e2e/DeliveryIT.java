@@ -64,6 +64,7 @@ class DeliveryIT {
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             for (String queue : queues) {
                 channel.queueDelete(Amqp.queueName(queue));
+                RedisCli.forgetQueue(queue);
                 channel.queueDelete(Amqp.deadQueueName(queue));
             }
         }
@@ -190,13 +191,15 @@ class DeliveryIT {
         String staying = "e2e-grace-b-" + run;
         Suite.Replica worker = suite.startReplica("worker-service", leaving, worker(leaving, queue, 10, "1s"));
         awaitWorker(leaving);
-        List<String> ids = submit(5, "{\"type\":\"sleep\",\"args\":{\"seconds\":8},\"queue\":\"" + queue + "\"}");
+        // The tasks must outlive the start of the second worker, which takes up to 15 s on a loaded
+        // 2-core machine (8 s tasks once finished on the leaving worker before it was asked to stop).
+        List<String> ids = submit(5, "{\"type\":\"sleep\",\"args\":{\"seconds\":30},\"queue\":\"" + queue + "\"}");
         await().atMost(Duration.ofSeconds(20)).until(() -> count(records(ids), "STARTED") == 5);
         suite.startReplica("worker-service", staying, worker(staying, queue, 10, "30s"));
         worker.terminate();
         assertTrue(worker.process().waitFor(30, TimeUnit.SECONDS));
         Map<String, JsonNode>[] last = new Map[1];
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
             last[0] = records(ids);
             return count(last[0], "SUCCESS") == 5;
         });

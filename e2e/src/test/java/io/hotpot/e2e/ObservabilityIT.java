@@ -52,6 +52,7 @@ class ObservabilityIT {
         try (com.rabbitmq.client.Connection connection = factory.newConnection();
                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
             channel.queueDelete(Amqp.queueName(queue));
+            RedisCli.forgetQueue(queue);
         }
     }
 

@@ -46,6 +46,16 @@ final class RedisCli implements AutoCloseable {
         command("ZREM", key, member);
     }
 
+    /**
+     * Removes a test's own queue from the task catalogue (workers advertised it; it would otherwise
+     * stay there for the retention, 7 days, and be inspected by every api-service meanwhile).
+     */
+    static void forgetQueue(String queue) throws IOException {
+        try (RedisCli redis = new RedisCli()) {
+            redis.zrem(io.hotpot.common.RedisKeys.CATALOGUE_QUEUES, queue);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -60,6 +60,7 @@ class SchedulerFailoverIT {
         suite.close();
         if (channel != null) {
             channel.queueDelete(Amqp.queueName(queue));
+            RedisCli.forgetQueue(queue);
             connection.close();
         }
         RedisCommand.send("DEL", RedisKeys.leaderLock(group), RedisKeys.leaderEpoch(group), RedisKeys.configSchedules(group),

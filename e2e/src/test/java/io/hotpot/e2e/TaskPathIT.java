@@ -54,6 +54,7 @@ class TaskPathIT {
         try (com.rabbitmq.client.Connection connection = factory.newConnection();
                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
             channel.queueDelete(io.hotpot.common.Amqp.queueName(queue));
+            RedisCli.forgetQueue(queue);
             channel.queueDelete(io.hotpot.common.Amqp.deadQueueName(queue));
         }
     }

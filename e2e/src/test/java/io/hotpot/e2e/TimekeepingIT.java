@@ -60,6 +60,7 @@ class TimekeepingIT {
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             channel.queueDelete(Amqp.queueName(queue));
+            RedisCli.forgetQueue(queue);
             channel.queueDelete(Amqp.deadQueueName(queue));
         }
     }

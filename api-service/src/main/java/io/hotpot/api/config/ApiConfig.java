@@ -17,6 +17,40 @@ public interface ApiConfig {
     /** How the API sees workers. */
     Workers workers();
 
+    /** The catalogue of task types and queues submissions are checked against (see docs/decisions/0060-task-catalogue.md). */
+    Catalogue catalogue();
+
+    interface Catalogue {
+        /**
+         * How long a task type or queue stays in the catalogue after the last worker advertised it
+         * (in its heartbeat); within it, submissions are accepted and wait in RabbitMQ even with
+         * no worker alive. {@code DELETE /api/catalogue/...} removes an entry at once.
+         */
+        @WithDefault("7d")
+        Duration retention();
+
+        /**
+         * Logical queues accepted before any worker advertised them ({@code HOTPOT_CATALOGUE_QUEUES},
+         * comma-separated), for a fresh install with no worker yet. {@code default} is always
+         * accepted. api-service declares their RabbitMQ queues at start-up
+         * ({@code TaskCatalogue#declaredQueues()}).
+         */
+        Optional<List<String>> queues();
+
+        /**
+         * Task types accepted before any worker advertised them ({@code HOTPOT_CATALOGUE_TYPES}): a
+         * JSON array in the shape {@code GET /api/catalogue} lists them,
+         * {@code [{"type":"add","args":[{"name":"x","type":"INTEGER","required":true}]}]}; a type
+         * without {@code args} takes any arguments until a worker advertises it. What workers
+         * advertise wins over this.
+         */
+        Optional<String> types();
+
+        /** How long the API reuses its copy of the catalogue; a type or queue missing from it is looked up again at once. */
+        @WithDefault("1s")
+        Duration cacheFor();
+    }
+
     /** Chat tokens ({@code POST /api/tokens}) and rooms ({@code /api/rooms}). */
     Tokens tokens();
 
@@ -80,6 +114,10 @@ public interface ApiConfig {
         /** How long an idempotency key returns its first task. */
         @WithDefault("24h")
         Duration idempotencyWindow();
+
+        /** The longest {@code ?wait=} a caller may ask for on {@code POST /api/tasks} and {@code GET /api/tasks/{id}}. */
+        @WithDefault("5m")
+        Duration maxWait();
     }
 
     interface Workers {

@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.hotpot.api.config.ApiConfig;
+import io.hotpot.api.service.TaskCatalogue;
 import io.hotpot.messaging.QueueInspector;
-import io.hotpot.api.service.WorkerRegistry;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.Telemetry;
 import io.micrometer.core.instrument.Gauge;
@@ -24,24 +24,25 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Reads the depth (ready messages) and consumer count of every task queue from RabbitMQ at a
  * fixed interval (a {@code @Scheduled} job on a worker thread, through {@link QueueInspector}, so
- * a slow broker never blocks a request or the event loop) and exposes them as gauges tagged by queue. The queues are {@code default}
- * and those live workers advertise. A queue that no longer exists drops its gauges.
+ * a slow broker never blocks a request or the event loop) and exposes them as gauges tagged by queue.
+ * The queues are those of the catalogue ({@link TaskCatalogue}), with or without a live worker. A
+ * queue that no longer exists drops its gauges.
  */
 @ApplicationScoped
 public class QueueDepths {
     private static final Logger LOG = Logger.getLogger(QueueDepths.class);
 
     private final QueueInspector inspector;
-    private final WorkerRegistry workers;
+    private final TaskCatalogue catalogue;
     private final MeterRegistry registry;
     private final Duration interval;
     private final Map<String, Depth> depths = new ConcurrentHashMap<>();
     private final AtomicLong unroutable = new AtomicLong();
 
-    public QueueDepths(QueueInspector inspector, WorkerRegistry workers, MeterRegistry registry,
+    public QueueDepths(QueueInspector inspector, TaskCatalogue catalogue, MeterRegistry registry,
             ApiConfig config) {
         this.inspector = inspector;
-        this.workers = workers;
+        this.catalogue = catalogue;
         this.registry = registry;
         this.interval = config.metrics().queueDepthInterval();
         Gauge.builder(Telemetry.UNROUTABLE_MESSAGES, unroutable, AtomicLong::doubleValue)
@@ -63,9 +64,9 @@ public class QueueDepths {
         Set<String> queues = new TreeSet<>(depths.keySet());
         queues.add(Amqp.DEFAULT_QUEUE);
         try {
-            queues.addAll(workers.liveQueues().await().atMost(interval));
+            queues.addAll(catalogue.fresh().await().atMost(interval).queues());
         } catch (RuntimeException e) {
-            LOG.debugf("HOTPOT-API-041 the live queues could not be read (%s); reading the known ones", e.getMessage());
+            LOG.debugf("HOTPOT-API-041 the catalogue's queues could not be read (%s); reading the known ones", e.getMessage());
         }
         List<QueueInspector.QueueState> states;
         try {

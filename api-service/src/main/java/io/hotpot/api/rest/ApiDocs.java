@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         tags = {
                 @Tag(name = "tasks", description = "Submit a task, read its record"),
                 @Tag(name = "workers", description = "The live workers"),
+                @Tag(name = "catalogue", description = "The task types and queues accepted, with or without a live worker"),
                 @Tag(name = "demo", description = "The concurrency experiments")
         },
         components = @Components(responses = {
@@ -50,12 +51,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                         {"type":"about:blank","title":"Content Too Large","status":413,
                                          "detail":"The request body is larger than 1048576 bytes; nothing was accepted."}"""))),
                 @APIResponse(name = ApiDocs.UNPROCESSABLE, responseCode = "422",
-                        description = "Well-formed, but no live worker can run it: unknown type or queue, or arguments that do not fit the type.",
+                        description = "Well-formed, but not in the catalogue (GET /api/catalogue): a type or queue no worker ever advertised "
+                                + "and the configuration does not declare, or arguments that do not fit the type.",
                         content = @Content(mediaType = ProblemBody.MEDIA_TYPE, schema = @Schema(implementation = ProblemBody.class),
                                 examples = {
                                         @ExampleObject(name = "unknown type", value = """
                                                 {"type":"about:blank","title":"Unprocessable Content","status":422,
-                                                 "detail":"No live worker handles the task type 'email'. Known types: add, sleep.",
+                                                 "detail":"The task type 'emial' is unknown: no worker has advertised it and the configuration does not declare it (hotpot.catalogue.types). Known types: add, email, sleep.",
                                                  "errors":[{"field":"type","message":"is not a known task type"}]}"""),
                                         @ExampleObject(name = "wrong argument", value = """
                                                 {"type":"about:blank","title":"Unprocessable Content","status":422,

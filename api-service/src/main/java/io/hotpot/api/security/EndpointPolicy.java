@@ -68,6 +68,10 @@ public final class EndpointPolicy {
             // workers and queues
             rule("GET", "/api/workers", Role.READ),
             rule("GET", "/api/queues", Role.READ),
+            // the catalogue of accepted types and queues
+            rule("GET", "/api/catalogue", Role.READ),
+            rule("DELETE", "/api/catalogue/types/{type}", Role.ADMIN),
+            rule("DELETE", "/api/catalogue/queues/{queue}", Role.ADMIN),
             // dead letters
             rule("GET", "/api/dead-letters", Role.ADMIN),
             rule("POST", "/api/dead-letters/requeue", Role.ADMIN),

@@ -17,9 +17,15 @@ public final class ArgsValidator {
     private ArgsValidator() {
     }
 
-    /** The problems with {@code args} for this type; empty when they fit. */
+    /**
+     * The problems with {@code args} for this type; empty when they fit. A type declared by
+     * configuration without {@code args} takes any arguments until a worker advertises it.
+     */
     public static List<Problem.FieldError> check(TaskTypeInfo type, JsonNode args) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        if (type.args() == null) {
+            return errors;
+        }
         for (ArgSpec spec : type.args()) {
             JsonNode value = args.get(spec.name());
             String field = "args." + spec.name();

@@ -38,13 +38,13 @@ public class DeadLetterService {
 
     private final DeadLetterQueues queues;
     private final TaskRecords records;
-    private final WorkerRegistry workers;
+    private final TaskCatalogue catalogue;
     private final ObjectMapper mapper;
 
-    public DeadLetterService(DeadLetterQueues queues, TaskRecords records, WorkerRegistry workers, ObjectMapper mapper) {
+    public DeadLetterService(DeadLetterQueues queues, TaskRecords records, TaskCatalogue catalogue, ObjectMapper mapper) {
         this.queues = queues;
         this.records = records;
-        this.workers = workers;
+        this.catalogue = catalogue;
         this.mapper = mapper;
     }
 
@@ -147,9 +147,7 @@ public class DeadLetterService {
             }
             return List.of(queue);
         }
-        TreeSet<String> known = new TreeSet<>(workers.liveQueues().await().indefinitely());
-        known.add(Amqp.DEFAULT_QUEUE);
-        return List.copyOf(known);
+        return catalogue.fresh().await().indefinitely().queues();
     }
 
     private DeadLetterView view(String queue, DeadLetter letter) {

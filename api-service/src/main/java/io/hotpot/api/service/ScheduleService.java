@@ -41,11 +41,11 @@ public class ScheduleService {
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final ScheduleStore store;
-    private final WorkerRegistry workers;
+    private final TaskCatalogue catalogue;
 
-    public ScheduleService(ScheduleStore store, WorkerRegistry workers) {
+    public ScheduleService(ScheduleStore store, TaskCatalogue catalogue) {
         this.store = store;
-        this.workers = workers;
+        this.catalogue = catalogue;
     }
 
     public Uni<ScheduleView> create(ScheduleRequest request) {
@@ -244,22 +244,24 @@ public class ScheduleService {
         }
         ScheduleDefinition definition = new ScheduleDefinition(name, cron, cron == null ? null : timezone, every, at, enabled,
                 missed, new ScheduleDefinition.Task(type, args, queue, priority), ScheduleDefinition.SOURCE_API, now);
-        return Uni.combine().all().unis(workers.liveTypes(), workers.liveQueues()).asTuple()
-                .map(live -> checkAgainstWorkers(definition, live.getItem1(), live.getItem2()));
+        return catalogue.lookup(type, queue)
+                .map(known -> checkAgainstCatalogue(definition, known.types(), known.queues()));
     }
 
-    private static ScheduleDefinition checkAgainstWorkers(ScheduleDefinition d, Map<String, TaskTypeInfo> types,
+    private static ScheduleDefinition checkAgainstCatalogue(ScheduleDefinition d, Map<String, TaskTypeInfo> types,
             List<String> queues) {
         TaskTypeInfo info = types.get(d.task().type());
         if (info == null) {
-            throw Problem.unprocessable("No live worker handles the task type '" + d.task().type() + "'. Known types: "
-                    + (types.isEmpty() ? "none (no worker is running)" : String.join(", ", types.keySet()))
+            throw Problem.unprocessable("The task type '" + d.task().type() + "' is unknown: no worker has advertised it and the"
+                    + " configuration does not declare it. Known types: "
+                    + (types.isEmpty() ? "none" : String.join(", ", types.keySet()))
                     + ". Nothing was stored.", List.of(new Problem.FieldError("task.type", "is not a known task type")));
         }
         if (!queues.contains(d.task().queue())) {
-            throw Problem.unprocessable("No live worker consumes the queue '" + d.task().queue() + "'. Queues with workers: "
+            throw Problem.unprocessable("The queue '" + d.task().queue() + "' is unknown: no worker has consumed it and the configuration"
+                    + " does not declare it. Known queues: "
                     + String.join(", ", queues) + ". Nothing was stored.",
-                    List.of(new Problem.FieldError("task.queue", "has no worker")));
+                    List.of(new Problem.FieldError("task.queue", "is not a known queue")));
         }
         List<Problem.FieldError> errors = ArgsValidator.check(info, d.task().args()).stream()
                 .map(e -> new Problem.FieldError("task." + e.field(), e.message())).toList();

@@ -377,7 +377,8 @@ public class TaskRecords {
                 instant(f.get(TaskFields.ETA)),
                 instant(f.get(TaskFields.EXPIRES)),
                 instant(f.get(TaskFields.NEXT_ATTEMPT_AT)),
-                f.get(TaskFields.PROGRESS) == null ? null : read(f.get(TaskFields.PROGRESS), TaskProgress.class));
+                f.get(TaskFields.PROGRESS) == null ? null : read(f.get(TaskFields.PROGRESS), TaskProgress.class),
+                null);
     }
 
     private static Instant instant(String text) {

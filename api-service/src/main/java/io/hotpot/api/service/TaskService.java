@@ -29,9 +29,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Accepting, reading and revoking tasks. A submission is checked completely before anything
- * happens; then it is published and confirmed by RabbitMQ, and only then recorded and answered
- * with 202; a delayed one is instead recorded as {@code SCHEDULED} together with its entry in the
- * due set, which scheduler-service's leader publishes when due.
+ * happens, against the {@link TaskCatalogue} (not the workers alive this second: a known type
+ * waits in RabbitMQ for a worker, as in Celery); then it is published and confirmed by RabbitMQ,
+ * and only then recorded and answered with 202; a delayed one is instead recorded as
+ * {@code SCHEDULED} together with its entry in the due set, which scheduler-service's leader
+ * publishes when due. A caller may wait for the result ({@code ?wait=}, {@link TaskWaiters}).
  */
 @ApplicationScoped
 public class TaskService {
@@ -44,23 +46,76 @@ public class TaskService {
     private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final int MAX_RETRIES = 100;
 
+    private final TaskCatalogue catalogue;
     private final WorkerRegistry workers;
     private final TaskPublisher publisher;
     private final TaskRecords records;
+    private final TaskWaiters waiters;
     private final TaskMetrics metrics;
     private final Duration resultTtl;
+    private final Duration maxWait;
 
-    public TaskService(WorkerRegistry workers, TaskPublisher publisher, TaskRecords records, TaskMetrics metrics,
-            ApiConfig config) {
+    public TaskService(TaskCatalogue catalogue, WorkerRegistry workers, TaskPublisher publisher, TaskRecords records,
+            TaskWaiters waiters, TaskMetrics metrics, ApiConfig config) {
+        this.catalogue = catalogue;
         this.workers = workers;
         this.publisher = publisher;
         this.records = records;
+        this.waiters = waiters;
         this.metrics = metrics;
         this.resultTtl = config.tasks().resultTtl();
+        this.maxWait = config.tasks().maxWait();
     }
 
-    /** What a submission led to: the task, and whether it is new (202) or an earlier one with the same idempotency key (200). */
+    /**
+     * What a submission led to: the task, and whether it is new (202) or an earlier one with the
+     * same idempotency key (200); {@code task.workers()} says how many live workers can run it now.
+     */
     public record Submitted(TaskView task, boolean created) {
+    }
+
+    /**
+     * A {@code ?wait=} query value: an ISO-8601 duration from zero to {@code hotpot.tasks.max-wait};
+     * {@code null} (no wait) when absent or blank; 400 otherwise.
+     */
+    public Duration parseWait(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return null;
+        }
+        Duration parsed;
+        try {
+            parsed = Duration.parse(wait.trim());
+        } catch (DateTimeParseException e) {
+            throw Problem.badRequest("wait must be an ISO-8601 duration such as PT30S, not '" + wait + "'.",
+                    List.of(new Problem.FieldError("wait", "must be an ISO-8601 duration such as PT30S")));
+        }
+        if (parsed.isNegative() || parsed.compareTo(maxWait) > 0) {
+            throw Problem.badRequest("wait must be from PT0S to " + maxWait + " (hotpot.tasks.max-wait), not " + wait + ".",
+                    List.of(new Problem.FieldError("wait", "must be from PT0S to " + maxWait)));
+        }
+        return parsed.isZero() ? null : parsed;
+    }
+
+    /**
+     * {@link #submit(TaskSubmission, String)}, then waits up to {@code wait} (when not null) for the
+     * task to be final; the answer is its record then, with the submission's {@code workers}.
+     */
+    public Uni<Submitted> submit(TaskSubmission submission, String correlationId, Duration wait) {
+        Uni<Submitted> submitted = submit(submission, correlationId);
+        if (wait == null) {
+            return submitted;
+        }
+        return submitted.flatMap(first -> first.task().isFinal()
+                ? Uni.createFrom().item(first)
+                : waiters.await(first.task().id(), wait, () -> records.find(first.task().id())
+                        .map(view -> view == null ? first.task() : view))
+                        .map(view -> new Submitted(first.task().workers() == null ? view
+                                : view.withWorkers(first.task().workers()), first.created())));
+    }
+
+    /** {@link #get(String)}, waiting up to {@code wait} (when not null) for the task to be final. */
+    public Uni<TaskView> get(String id, Duration wait) {
+        return wait == null ? get(id) : waiters.await(id, wait, () -> get(id));
     }
 
     /**
@@ -71,10 +126,10 @@ public class TaskService {
     public Uni<Submitted> submit(TaskSubmission submission, String correlationId) {
         Instant now = Instant.now();
         Request request = parse(submission, correlationId, now);
-        return Uni.combine().all().unis(workers.liveTypes(), workers.liveQueues()).asTuple()
-                .onFailure().transform(e -> Problem.unavailable("The live workers could not be read from Redis ("
+        return catalogue.lookup(request.type(), request.queue())
+                .onFailure().transform(e -> Problem.unavailable("The task catalogue could not be read from Redis ("
                         + rootMessage(e) + "). Nothing was queued; try again."))
-                .map(live -> checkAgainstWorkers(request, live.getItem1(), live.getItem2(), now))
+                .map(known -> checkAgainstCatalogue(request, known, now))
                 .flatMap(message -> request.idempotencyKey() == null
                         ? accept(message, request)
                         : records.claimIdempotencyKey(request.idempotencyKey(), message.id())
@@ -89,7 +144,11 @@ public class TaskService {
                     if (submitted.created()) {
                         metrics.submitted(submitted.task());
                     }
-                });
+                })
+                .flatMap(submitted -> workers.serving(request.type(), request.queue())
+                        .onFailure().recoverWithItem(() -> -1)
+                        .map(live -> live < 0 ? submitted
+                                : new Submitted(submitted.task().withWorkers(live), submitted.created())));
     }
 
     private Uni<Submitted> accept(TaskMessage message, Request request) {
@@ -334,17 +393,18 @@ public class TaskService {
         return null;
     }
 
-    private TaskMessage checkAgainstWorkers(Request request, Map<String, TaskTypeInfo> types, List<String> queues,
-            Instant now) {
-        TaskTypeInfo info = types.get(request.type());
+    private TaskMessage checkAgainstCatalogue(Request request, TaskCatalogue.Known known, Instant now) {
+        TaskTypeInfo info = known.types().get(request.type());
         if (info == null) {
-            throw Problem.unprocessable("No live worker handles the task type '" + request.type() + "'. Known types: "
-                    + (types.isEmpty() ? "none (no worker is running)" : String.join(", ", types.keySet())) + ".",
+            throw Problem.unprocessable("The task type '" + request.type() + "' is unknown: no worker has advertised it"
+                    + " and the configuration does not declare it (hotpot.catalogue.types). Known types: "
+                    + (known.types().isEmpty() ? "none" : String.join(", ", known.types().keySet())) + ".",
                     List.of(new Problem.FieldError("type", "is not a known task type")));
         }
-        if (!queues.contains(request.queue())) {
-            throw Problem.unprocessable("No live worker consumes the queue '" + request.queue() + "'. Queues with workers: "
-                    + String.join(", ", queues) + ".", List.of(new Problem.FieldError("queue", "has no worker")));
+        if (!known.queues().contains(request.queue())) {
+            throw Problem.unprocessable("The queue '" + request.queue() + "' is unknown: no worker has consumed it and the"
+                    + " configuration does not declare it (hotpot.catalogue.queues). Known queues: "
+                    + String.join(", ", known.queues()) + ".", List.of(new Problem.FieldError("queue", "is not a known queue")));
         }
         List<Problem.FieldError> errors = ArgsValidator.check(info, request.args());
         if (!errors.isEmpty()) {
@@ -366,6 +426,6 @@ public class TaskService {
     private static TaskView firstView(TaskMessage message, TaskStatus status) {
         return new TaskView(message.id(), message.type(), status, message.recordedArgs(), null, null, 0,
                 message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
-                message.timeout(), message.eta(), message.expires(), null, null);
+                message.timeout(), message.eta(), message.expires(), null, null, null);
     }
 }

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.api.config.ApiConfig;
 import io.hotpot.common.RedisKeys;
-import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.sortedset.ReactiveSortedSetCommands;
@@ -26,7 +23,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The live workers, read from their heartbeats in Redis. The answer is reused for a short time
- * ({@code hotpot.workers.cache-for}) so a burst of submissions costs one Redis round trip.
+ * ({@code hotpot.workers.cache-for}) so a burst of submissions costs one Redis round trip. What
+ * submissions are checked against is the {@link TaskCatalogue}; this only says who runs them now.
  */
 @ApplicationScoped
 public class WorkerRegistry {
@@ -51,14 +49,24 @@ public class WorkerRegistry {
         return load();
     }
 
-    /** Every task type some live worker handles, by name (possibly slightly stale, see the class note). */
-    public Uni<Map<String, TaskTypeInfo>> liveTypes() {
-        return cached.map(WorkerRegistry::typesOf);
+    /** Workers whose heartbeat is recent, possibly {@code hotpot.workers.cache-for} old. */
+    public Uni<List<WorkerHeartbeat>> recentWorkers() {
+        return cached;
     }
 
-    /** Every logical queue some live worker consumes (possibly slightly stale). */
-    public Uni<List<String>> liveQueues() {
-        return cached.map(workers -> workers.stream().flatMap(w -> w.queues().stream()).distinct().sorted().toList());
+    /**
+     * How many live workers consume this queue and handle this type. From the cached view, read
+     * again when it counts none (a worker may have started a moment ago).
+     */
+    public Uni<Integer> serving(String type, String queue) {
+        return cached.map(workers -> count(workers, type, queue))
+                .flatMap(count -> count > 0 ? Uni.createFrom().item(count) : load().map(workers -> count(workers, type, queue)));
+    }
+
+    private static int count(List<WorkerHeartbeat> workers, String type, String queue) {
+        return (int) workers.stream()
+                .filter(w -> w.queues().contains(queue) && w.types().stream().anyMatch(t -> t.type().equals(type)))
+                .count();
     }
 
     private Uni<List<WorkerHeartbeat>> load() {
@@ -85,13 +93,4 @@ public class WorkerRegistry {
         return workers;
     }
 
-    private static Map<String, TaskTypeInfo> typesOf(List<WorkerHeartbeat> workers) {
-        Map<String, TaskTypeInfo> types = new TreeMap<>();
-        for (WorkerHeartbeat worker : workers) {
-            for (TaskTypeInfo type : worker.types()) {
-                types.putIfAbsent(type.type(), type);
-            }
-        }
-        return types;
-    }
 }

@@ -25,6 +25,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
+import io.hotpot.api.fixtures.StandInWorker;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
@@ -51,6 +52,7 @@ class TaskMetricsTest {
 
     private final String queue = "api-metrics-" + UUID.randomUUID().toString().substring(0, 8);
     private final String workerId = "fake-worker-" + queue;
+    private StandInWorker worker;
     private Connection amqp;
     private Channel channel;
 
@@ -66,15 +68,12 @@ class TaskMetricsTest {
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true)))),
                 10, 2, 0, Instant.now(), Instant.now());
-        redis.value(String.class).setex(RedisKeys.worker(workerId), 60, mapper.writeValueAsString(heartbeat));
-        redis.sortedSet(String.class).zadd(RedisKeys.WORKERS, System.currentTimeMillis() + 60_000, workerId);
-        Thread.sleep(1100); // the API caches its view of the workers for one second
+        worker = StandInWorker.advertise(redis, mapper, heartbeat);
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        redis.key().del(RedisKeys.worker(workerId));
-        redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
+        worker.stopAndForget();
         if (channel.isOpen()) {
             channel.queueDelete(Amqp.queueName(queue));
         }

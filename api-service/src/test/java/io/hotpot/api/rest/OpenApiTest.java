@@ -96,6 +96,33 @@ class OpenApiTest {
     }
 
     @Test
+    void waitingAndTheCatalogueAreDocumented() {
+        JsonNode post = doc.path("paths").path("/api/tasks").path("post");
+        JsonNode get = doc.path("paths").path("/api/tasks/{id}").path("get");
+        for (JsonNode operation : List.of(post, get)) {
+            JsonNode wait = null;
+            for (JsonNode parameter : operation.path("parameters")) {
+                if ("wait".equals(parameter.path("name").asText())) {
+                    wait = parameter;
+                }
+            }
+            assertNotNull(wait, "?wait= is documented: " + operation.path("parameters"));
+            assertEquals("query", wait.path("in").asText());
+            assertTrue(wait.path("description").asText().contains("ISO-8601"), wait.toString());
+            assertProblem(response(operation, "400"), "400");
+        }
+        assertEquals("SUCCESS", response(post, "200").path("content").path("application/json").path("examples")
+                .path("done within the wait").path("value").path("status").asText());
+        JsonNode accepted = response(post, "202");
+        assertNotNull(accepted.path("headers").get("Warning"));
+        assertEquals(0, accepted.path("content").path("application/json").path("examples").path("pending").path("value")
+                .path("workers").asInt(-1));
+        assertFalse(doc.path("paths").path("/api/catalogue").path("get").isMissingNode());
+        assertFalse(doc.path("paths").path("/api/catalogue/types/{type}").path("delete").isMissingNode());
+        assertFalse(doc.path("paths").path("/api/catalogue/queues/{queue}").path("delete").isMissingNode());
+    }
+
+    @Test
     void workersAndDemosAreDocumented() {
         assertFalse(doc.path("paths").path("/api/workers").path("get").isMissingNode());
         assertFalse(doc.path("paths").path("/api/demo/hello").path("get").isMissingNode());

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hotpot.api.fixtures.StandInWorker;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
 import io.hotpot.common.MissedPolicy;
@@ -50,6 +51,7 @@ class ScheduleResourceTest {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String queue = "api-sched-" + run;
     private final String workerId = "fake-worker-" + queue;
+    private StandInWorker worker;
     private final String name = "nightly-" + run;
 
     @BeforeEach
@@ -58,15 +60,13 @@ class ScheduleResourceTest {
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true)))),
                 10, 0, 0, Instant.now(), Instant.now());
-        redis.value(String.class).setex(RedisKeys.worker(workerId), 60, mapper.writeValueAsString(heartbeat));
-        redis.sortedSet(String.class).zadd(RedisKeys.WORKERS, System.currentTimeMillis() + 60_000, workerId);
-        Thread.sleep(1100); // the API caches its view of the workers for one second
+        worker = StandInWorker.advertise(redis, mapper, heartbeat);
     }
 
     @AfterEach
     void cleanUp() {
-        redis.key().del(RedisKeys.worker(workerId), RedisKeys.scheduleState(name));
-        redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
+        worker.stopAndForget();
+        redis.key().del(RedisKeys.scheduleState(name));
         redis.hash(String.class).hdel(RedisKeys.SCHEDULES, name);
         redis.hash(String.class).hdel(RedisKeys.configSchedules("api-test"), "cfg-" + run);
     }

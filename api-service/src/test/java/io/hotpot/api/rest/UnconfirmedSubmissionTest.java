@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hotpot.api.fixtures.StandInWorker;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
-import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.common.Workload;
@@ -56,22 +56,19 @@ class UnconfirmedSubmissionTest {
 
     private final String queue = "api-unconfirmed-" + UUID.randomUUID().toString().substring(0, 8);
     private final String workerId = "fake-worker-" + queue;
+    private StandInWorker worker;
 
     @BeforeEach
     void standInForAWorker() throws Exception {
-        WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
+        worker = StandInWorker.advertise(redis, mapper, new WorkerHeartbeat(workerId, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true)))),
-                10, 2, 0, Instant.now(), Instant.now());
-        redis.value(String.class).setex(RedisKeys.worker(workerId), 60, mapper.writeValueAsString(heartbeat));
-        redis.sortedSet(String.class).zadd(RedisKeys.WORKERS, System.currentTimeMillis() + 60_000, workerId);
-        Thread.sleep(1100); // the API caches its view of the workers for one second
+                10, 2, 0, Instant.now(), Instant.now()));
     }
 
     @AfterEach
     void cleanUp() {
-        redis.key().del(RedisKeys.worker(workerId));
-        redis.sortedSet(String.class).zrem(RedisKeys.WORKERS, workerId);
+        worker.stopAndForget();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.hotpot.worker.task;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.worker.config.WorkerConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -19,7 +21,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Tells Redis every few seconds that this worker lives, which task types and queues it serves
- * and how busy it is. The heartbeat expires, so a dead worker disappears by itself.
+ * and how busy it is. The heartbeat expires, so a dead worker disappears by itself; the types and
+ * queues also go into the catalogue, which outlives it, so api-service keeps accepting them.
  */
 @ApplicationScoped
 public class HeartbeatJob {
@@ -51,21 +54,45 @@ public class HeartbeatJob {
         }
     }
 
+    /**
+     * The heartbeat, and the catalogue entries of this worker's queues and types, in one script:
+     * KEYS heartbeat, live-worker index, catalogue types, types seen, queues; ARGV heartbeat JSON,
+     * ttl ms, now ms, worker id, number of queues, the queues, then type name and type JSON pairs.
+     */
+    private static final String BEAT = """
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - 10 * ARGV[2])
+            local queues = tonumber(ARGV[5])
+            for i = 6, 5 + queues do
+              redis.call('ZADD', KEYS[5], ARGV[3], ARGV[i])
+            end
+            for i = 6 + queues, #ARGV, 2 do
+              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+              redis.call('ZADD', KEYS[4], ARGV[3], ARGV[i])
+            end
+            """;
+
     @Scheduled(every = "${hotpot.worker.heartbeat-interval}", delayed = "0s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
         try {
             Instant now = Instant.now();
-            WorkerHeartbeat heartbeat = new WorkerHeartbeat(runner.workerId(), List.of(config.worker().queue()),
-                    handlers.types(), config.worker().concurrency(), runner.cpuThreads(), runner.inFlight(), startedAt, now);
+            List<TaskTypeInfo> types = handlers.types();
+            List<String> queues = List.of(config.worker().queue());
+            WorkerHeartbeat heartbeat = new WorkerHeartbeat(runner.workerId(), queues,
+                    types, config.worker().concurrency(), runner.cpuThreads(), runner.inFlight(), startedAt, now);
             long ttl = config.worker().heartbeatTtl().toMillis();
-            redis.execute("EVAL", """
-                    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-                    redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-                    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3] - 10 * ARGV[2])
-                    """, "2", RedisKeys.worker(runner.workerId()), RedisKeys.WORKERS,
-                    mapper.writeValueAsString(heartbeat), Long.toString(ttl),
-                    Long.toString(now.toEpochMilli()), runner.workerId());
+            List<String> args = new ArrayList<>(List.of(BEAT, "5", RedisKeys.worker(runner.workerId()),
+                    RedisKeys.WORKERS, RedisKeys.CATALOGUE_TYPES, RedisKeys.CATALOGUE_TYPES_SEEN, RedisKeys.CATALOGUE_QUEUES,
+                    mapper.writeValueAsString(heartbeat), Long.toString(ttl), Long.toString(now.toEpochMilli()),
+                    runner.workerId(), Integer.toString(queues.size())));
+            args.addAll(queues);
+            for (TaskTypeInfo type : types) {
+                args.add(type.type());
+                args.add(mapper.writeValueAsString(type));
+            }
+            redis.execute("EVAL", args.toArray(String[]::new));
         } catch (Exception e) {
             LOG.warnf("HOTPOT-WORKER-040 heartbeat not written: %s", e.getMessage());
         }

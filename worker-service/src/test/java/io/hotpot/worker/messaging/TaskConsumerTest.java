@@ -29,6 +29,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskMessage;
+import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.worker.task.TaskRunner;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -228,6 +229,14 @@ class TaskConsumerTest {
         assertEquals(500, heartbeat.concurrency());
         assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
         assertTrue(redis.key().pttl(RedisKeys.worker(QUEUE)) > 0, "the heartbeat expires");
+        // The catalogue outlives the heartbeat: same types and queue, with when they were last advertised.
+        double queueSeen = redis.sortedSet(String.class).zscore(RedisKeys.CATALOGUE_QUEUES, QUEUE).orElseThrow();
+        assertTrue(queueSeen >= heartbeat.at().toEpochMilli(), "the queue's time is the latest heartbeat's");
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.CATALOGUE_TYPES_SEEN, "sleep").isPresent());
+        TaskTypeInfo sleep = mapper.readValue(redis.hash(String.class).hget(RedisKeys.CATALOGUE_TYPES, "sleep"),
+                TaskTypeInfo.class);
+        assertEquals(heartbeat.types().get(4), sleep);
+        assertEquals(-1, redis.key().pttl(RedisKeys.CATALOGUE_TYPES), "the catalogue does not expire");
     }
 
     @Test
