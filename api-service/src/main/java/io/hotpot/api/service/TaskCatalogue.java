@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.api.config.ApiConfig;
@@ -180,14 +179,23 @@ public class TaskCatalogue {
         if (json.isBlank()) {
             return Map.of();
         }
-        List<TaskTypeInfo> types;
+        List<TaskTypeInfo> types = new ArrayList<>();
+        String example = "hotpot.catalogue.types is not a JSON array of task types such as"
+                + " [{\"type\":\"add\",\"args\":[{\"name\":\"x\",\"type\":\"INTEGER\",\"required\":true}]}]";
         try {
-            types = mapper.readValue(json, new TypeReference<List<TaskTypeInfo>>() {
-            });
+            com.fasterxml.jackson.databind.JsonNode array = mapper.readTree(json);
+            if (!array.isArray()) {
+                throw new IllegalArgumentException(example);
+            }
+            // Element by element with a Class, so the native reflection check sees TaskTypeInfo.
+            for (com.fasterxml.jackson.databind.JsonNode element : array) {
+                types.add(mapper.convertValue(element, TaskTypeInfo.class));
+            }
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("hotpot.catalogue.types is not a JSON array of task types such as"
-                    + " [{\"type\":\"add\",\"args\":[{\"name\":\"x\",\"type\":\"INTEGER\",\"required\":true}]}]: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(example + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith("hotpot.catalogue.types") ? e
+                    : new IllegalArgumentException(example + ": " + e.getMessage(), e);
         }
         Map<String, TaskTypeInfo> byName = new TreeMap<>();
         List<String> unnamed = new ArrayList<>();
