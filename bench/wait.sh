@@ -3,12 +3,13 @@
 # the answer, driven by the task's final event), beside the same done by polling (POST, then GET
 # until SUCCESS). After a warm-up of BENCH_WAIT_WARMUP (1000) calls each, BENCH_RUNS runs of
 # BENCH_ROUNDTRIPS (1000) calls each: median, p99, and the CPU of api-service and the client.
+# BENCH_WAIT_MODES ("wait poll") picks the modes: "poll" alone measures a build without ?wait=.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ROUNDTRIPS="${BENCH_ROUNDTRIPS:-1000}" WARMUP="${BENCH_WAIT_WARMUP:-1000}"
+ROUNDTRIPS="${BENCH_ROUNDTRIPS:-1000}" WARMUP="${BENCH_WAIT_WARMUP:-1000}" MODES="${BENCH_WAIT_MODES:-wait poll}"
 API_PID="$(service_pid api-service)"
 : >"$OUT/wait.results"
 
-for mode in wait poll; do
+for mode in $MODES; do
   say "$mode: warm-up ($WARMUP calls)"
   "${CLIENT[@]}" WaitLoad "$mode" "$API_URL" "$WARMUP" >/dev/null
   for ((i = 1; i <= RUNS; i++)); do
@@ -20,7 +21,7 @@ for mode in wait poll; do
   done
 done
 
-for mode in wait poll; do
+for mode in $MODES; do
   for key in p50_ms p99_ms reads_per_task api_cpu_s client_cpu_s; do
     echo "mode=$mode median $key=$(grep " mode=$mode " "$OUT/wait.results" | while read -r l; do field "$key" "$l"; done | median)"
   done
