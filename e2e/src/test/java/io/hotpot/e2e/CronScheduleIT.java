@@ -58,7 +58,7 @@ class CronScheduleIT {
     @BeforeAll
     void startSuite() throws Exception {
         suite = new Suite().start(Map.of(
-                "worker-service", List.of("-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.id=" + workerId),
+                "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + workerId),
                 "scheduler-service", List.of("-Dhotpot.leader.name=e2e-cron-" + run)));
         await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", "/api/workers", null).body().contains(workerId));
     }

@@ -48,7 +48,7 @@ class RedisAclUserIT {
         suite = new Suite().withEnvironment(Map.of("REDIS_PORT", Integer.toString(redis.port()),
                 "REDIS_USERNAME", USER, "REDIS_PASSWORD", PASSWORD))
                 .start(Map.of(
-                        "worker-service", List.of("-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.id=" + queue),
+                        "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + queue),
                         "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true")));
     }
 

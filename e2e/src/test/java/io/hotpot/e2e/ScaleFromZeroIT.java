@@ -66,7 +66,7 @@ class ScaleFromZeroIT {
     }
 
     private List<String> worker(String id) {
-        return List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.concurrency=50");
+        return List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.concurrency=50");
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {

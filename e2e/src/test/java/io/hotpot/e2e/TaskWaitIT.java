@@ -48,7 +48,7 @@ class TaskWaitIT {
         suite = new Suite();
         suite.startReplica("api-service", "api-service", List.of());
         worker = suite.startReplica("worker-service", workerId, List.of("-Dhotpot.worker.id=" + workerId,
-                "-Dhotpot.worker.queues=" + queue, "-Dhotpot.worker.concurrency=1000"));
+                "-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.concurrency=1000"));
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/workers").body().contains(workerId));
     }
 
