@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -41,18 +45,23 @@ class BrowserIT {
     private final Path root = Path.of(System.getProperty("hotpot.root", "..")).toAbsolutePath().normalize();
     private final String queue = "browser-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<WebDriver> browsers = new ArrayList<>();
+    private final Map<String, String> keys = new HashMap<>();
     private Suite suite;
     private LocalIngress ingress;
 
     @BeforeAll
     void start() throws Exception {
         ingress = new LocalIngress(root);
-        suite = new Suite().start(Map.of(
+        // Authentication on, as production: each person has a key of their own and signs in with it.
+        suite = new Suite();
+        for (String person : List.of("alice", "bob", "carol")) {
+            keys.put(person, suite.addKey(person, "chat+read"));
+        }
+        keys.put("ops", suite.addKey("ops", "read+submit"));
+        suite.start(Map.of(
                 "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=browser-" + queue),
                 // chat-service checks Origin against its allow-list: the ingress's origin is the pages'.
-                // Without tokens the dashboard watches /ws/tasks anonymously, which needs read (as ./hotpot up allows).
-                "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true", "-Dhotpot.chat.anonymous-roles=chat,read",
-                        "-Dhotpot.chat.allowed-origins=" + ingress.httpsOrigin())));
+                "chat-service", List.of("-Dhotpot.chat.allowed-origins=" + ingress.httpsOrigin())));
         ingress.start(suite.uri("api-service", "/").getPort(), suite.uri("chat-service", "/").getPort());
     }
 
@@ -95,8 +104,30 @@ class BrowserIT {
         return new WebDriverWait(driver, Duration.ofSeconds(20));
     }
 
+    /**
+     * Signs in as a person does: the sign-in page, the person's API key pasted, the roles it holds
+     * ticked (and no others); the page exchanges the key for a token and goes on to {@code next}.
+     */
+    private void signIn(WebDriver driver, String person, Set<String> roles, String next) {
+        driver.get(ingress.httpsOrigin() + "/signin.html?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        for (WebElement box : driver.findElements(By.cssSelector("input[name=role]"))) {
+            if (box.isSelected() != roles.contains(box.getDomProperty("value"))) {
+                box.click();
+            }
+        }
+        driver.findElement(By.id("signin-key")).sendKeys(keys.get(person));
+        driver.findElement(By.id("signin-submit")).click();
+        waiting(driver).until(d -> d.getCurrentUrl().equals(ingress.httpsOrigin() + next));
+        assertTrue(((String) ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('hotpot.token') || ''"))
+                .split("\\.").length == 3, "the page holds a token after signing in");
+    }
+
     private static List<String> messages(WebDriver driver) {
         return driver.findElements(By.cssSelector("#chat-log .msg-text")).stream().map(WebElement::getText).toList();
+    }
+
+    private static List<String> members(WebDriver driver) {
+        return driver.findElements(By.cssSelector("#members li")).stream().map(WebElement::getText).toList();
     }
 
     private static void say(WebDriver driver, String text) {
@@ -119,11 +150,12 @@ class BrowserIT {
     @Test
     void twoPeopleChatAThirdSeesTheHistoryAndMarkupStaysText() throws Exception {
         String room = "browser-" + UUID.randomUUID().toString().substring(0, 8);
-        String url = ingress.httpsOrigin() + "/chat/room.html?room=" + room;
+        String page = "/chat/room.html?room=" + room;
         WebDriver alice = browser();
         WebDriver bob = browser();
+        signIn(alice, "alice", Set.of("chat", "read"), page);
+        signIn(bob, "bob", Set.of("chat", "read"), page);
         for (WebDriver person : List.of(alice, bob)) {
-            person.get(url);
             waiting(person).until(ExpectedConditions.textToBe(By.id("connection"), "live"));
             assertTrue(((String) ((JavascriptExecutor) person).executeScript("return location.protocol")).equals("https:"));
         }
@@ -140,19 +172,23 @@ class BrowserIT {
         assertTrue(bob.findElements(By.cssSelector("#chat-log b")).isEmpty(), "markup is shown as text, not rendered");
 
         WebDriver carol = browser();
-        carol.get(url);
+        signIn(carol, "carol", Set.of("chat", "read"), page);
         waiting(carol).until(d -> messages(d).size() >= 3);
         assertEquals(List.of("Hello from Alice", "Hi Alice, Bob here", markup), messages(carol));
-        // Presence: everyone sees the three of them listed.
-        waiting(alice).until(d -> d.findElements(By.cssSelector("#members li")).size() == 3);
-        waiting(carol).until(d -> d.findElements(By.cssSelector("#members li")).size() == 3);
+        // Presence: everyone sees the three of them listed, by the names their keys carry.
+        List<String> everyone = List.of("alice", "bob", "carol");
+        waiting(alice).until(d -> members(d).equals(everyone));
+        waiting(carol).until(d -> members(d).equals(everyone));
         screenshot(bob, "chat");
     }
 
     @Test
     void aTaskSubmittedFromTheDashboardReachesSuccessWithoutAReload() throws Exception {
         WebDriver ops = browser();
+        // Without signing in the API refuses the page's calls, and the page says so.
         ops.get(ingress.httpsOrigin() + "/dashboard/");
+        waiting(ops).until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-hint")));
+        signIn(ops, "ops", Set.of("read", "submit"), "/dashboard/");
         waiting(ops).until(ExpectedConditions.textToBe(By.id("connection"), "live"));
         waiting(ops).until(d -> d.findElements(By.cssSelector("#task-type option[value='add']")).size() == 1);
         ((JavascriptExecutor) ops).executeScript("window.loadedOnce = 'yes'");

@@ -1,6 +1,7 @@
 package io.hotpot.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -29,7 +31,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * writes it (it appends {@code data.message} for every frame it receives, whatever the frame), served
  * by the local ingress beside Hotpot, over plain http and ws as the tutorial does. Two windows
  * in one room and one in another: each chat log holds exactly the messages sent to its room,
- * no {@code undefined} lines from history markers, presence or errors.
+ * no {@code undefined} lines from history markers, presence or errors. The services run as
+ * {@code ./hotpot up} runs them (authentication off, anonymous chat): the tutorial's page has no
+ * token, and Hotpot's own dashboard works without signing in.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelsPageIT {
@@ -54,10 +58,11 @@ class ChannelsPageIT {
         }
         ingress = new LocalIngress(root).serving("/channels-tutorial/", pages);
         // The page needs chat-service, and the ingress api-service behind "/"; no task runs here.
-        suite = new Suite();
+        // The tutorial's page carries no token: this is the local mode of ./hotpot up (anonymous chat).
+        suite = Suite.localMode();
         Suite.Replica api = suite.startReplica("api-service", "api-service", List.of());
-        Suite.Replica chat = suite.startReplica("chat-service", "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true",
-                "-Dhotpot.chat.allowed-origins=" + ingress.httpOrigin()));
+        Suite.Replica chat = suite.startReplica("chat-service", "chat-service",
+                List.of("-Dhotpot.chat.allowed-origins=" + ingress.httpOrigin()));
         ingress.start(api.port(), chat.port());
     }
 
@@ -82,7 +87,7 @@ class ChannelsPageIT {
         return "channels-" + name + "-" + run;
     }
 
-    private WebDriver open(String room) throws Exception {
+    private WebDriver browser() throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,6 +97,11 @@ class ChannelsPageIT {
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, options);
         browsers.add(driver);
+        return driver;
+    }
+
+    private WebDriver open(String room) throws Exception {
+        WebDriver driver = browser();
         driver.get(ingress.httpOrigin() + "/channels-tutorial/" + room + ".html");
         // The tutorial's page shows nothing when connected; its socket is a global of the page.
         waiting(driver).until(d -> Long.valueOf(1).equals(((JavascriptExecutor) d).executeScript("return chatSocket.readyState")));
@@ -142,5 +152,18 @@ class ChannelsPageIT {
         assertEquals(roomOne, log(bob));
         assertEquals(roomOne, log(dave));
         assertEquals("carol alone in two\n", log(carol));
+    }
+
+    /** As ./hotpot up runs without HOTPOT_AUTH=on: Hotpot's own dashboard works without signing in. */
+    @Test
+    void withAuthenticationOffTheDashboardNeedsNoSignIn() throws Exception {
+        WebDriver ops = browser();
+        ops.get(ingress.httpOrigin() + "/dashboard/");
+        // Live: /ws/tasks let an anonymous watcher in (read, as the local mode grants).
+        waiting(ops).until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+        // The queues come from GET /api/queues, answered without a key (a refusal would show its message there).
+        waiting(ops).until(d -> d.findElements(By.cssSelector("#queues tbody tr td:first-child")).stream()
+                .anyMatch(cell -> cell.getText().equals("default")));
+        assertTrue(ops.findElements(By.id("signin-hint")).isEmpty(), "no sign-in asked for");
     }
 }

@@ -85,7 +85,7 @@ class CronScheduleIT {
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(suite.uri("api-service", path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = suite.request("api-service", path).timeout(Duration.ofSeconds(10));
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

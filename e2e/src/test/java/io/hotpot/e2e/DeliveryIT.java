@@ -80,14 +80,14 @@ class DeliveryIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).build(),
+        return suite.http().send(suite.request("api-service", path).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private List<String> submit(int count, String bodyJson) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> submissions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            submissions.add(suite.http().sendAsync(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+            submissions.add(suite.http().sendAsync(suite.request("api-service", "/api/tasks")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodyJson)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
@@ -104,7 +104,7 @@ class DeliveryIT {
     private Map<String, JsonNode> records(List<String> ids) throws Exception {
         Map<String, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
         for (String id : ids) {
-            calls.put(id, suite.http().sendAsync(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id)).build(),
+            calls.put(id, suite.http().sendAsync(suite.request("api-service", "/api/tasks/" + id).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         Map<String, JsonNode> records = new HashMap<>();

@@ -57,11 +57,11 @@ class ObservabilityIT {
     }
 
     private HttpResponse<String> get(String service, String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri(service, path)).build(), HttpResponse.BodyHandlers.ofString());
+        return suite.http().send(suite.request(service, path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String submit(String body, String correlationId) throws Exception {
-        HttpResponse<String> response = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+        HttpResponse<String> response = suite.http().send(suite.request("api-service", "/api/tasks")
                 .header("Content-Type", "application/json").header("X-Correlation-Id", correlationId)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, response.statusCode(), response.body());

@@ -26,7 +26,7 @@ class PubSubRecoveryIT {
     /** The status of the readiness check {@code redis-subscriptions}, or "" when there is no answer. */
     private String subscriptions(Suite suite) throws Exception {
         try {
-            String body = suite.http().send(HttpRequest.newBuilder(suite.uri(CHAT, "/q/health/ready"))
+            String body = suite.http().send(suite.request(CHAT, "/q/health/ready")
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
             for (com.fasterxml.jackson.databind.JsonNode check : mapper.readTree(body).path("checks")) {
                 if ("redis-subscriptions".equals(check.path("name").asText())) {
@@ -61,10 +61,11 @@ class PubSubRecoveryIT {
         String room = "pubsub-" + run;
         try (OwnRedis redis = new OwnRedis().start();
                 Suite suite = new Suite().withEnvironment(Map.of("REDIS_PORT", Integer.toString(redis.port())))) {
-            suite.startReplica("chat-service", CHAT, List.of("-Dhotpot.chat.allow-anonymous=true",
-                    "-Dhotpot.chat.anonymous-roles=chat,read"));
-            try (WsClient tasks = new WsClient(suite.ws(CHAT, "/ws/tasks?type=pubsub-" + run));
-                    WsClient member = new WsClient(suite.ws(CHAT, "/ws/chat/" + room + "/"))) {
+            // api-service issues the tokens, as in production.
+            suite.startReplica("api-service", "api-service", List.of());
+            suite.startReplica("chat-service", CHAT, List.of());
+            try (WsClient tasks = suite.chat(CHAT, "/ws/tasks?type=pubsub-" + run, "watcher", "read");
+                    WsClient member = suite.chat(CHAT, "/ws/chat/" + room + "/", "member")) {
                 tasks.next("task-subscribed", Duration.ofSeconds(10));
                 member.next("history", Duration.ofSeconds(10));
                 // Its own join is the last step of its admission: done before Redis goes away.

@@ -48,8 +48,7 @@ class RedisAclUserIT {
         suite = new Suite().withEnvironment(Map.of("REDIS_PORT", Integer.toString(redis.port()),
                 "REDIS_USERNAME", USER, "REDIS_PASSWORD", PASSWORD))
                 .start(Map.of(
-                        "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + queue),
-                        "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true")));
+                        "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + queue)));
     }
 
     @AfterAll
@@ -72,7 +71,7 @@ class RedisAclUserIT {
     private JsonNode awaitFinal(String id, long deadline) throws Exception {
         JsonNode record = null;
         while (System.nanoTime() < deadline) {
-            record = mapper.readTree(suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id)).build(),
+            record = mapper.readTree(suite.http().send(suite.request("api-service", "/api/tasks/" + id).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             if ("SUCCESS".equals(record.path("status").asText())) {
                 return record;
@@ -85,7 +84,7 @@ class RedisAclUserIT {
     private HttpResponse<String> submit(String body, long deadline) throws Exception {
         HttpResponse<String> accepted;
         do {
-            accepted = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+            accepted = suite.http().send(suite.request("api-service", "/api/tasks")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
@@ -110,8 +109,8 @@ class RedisAclUserIT {
         assertEquals(8, awaitFinal(mapper.readTree(later.body()).get("id").asText(), deadline).path("result").asInt());
         // chat-service: a message through its stream and the relay's own named Redis client.
         String room = "acl-" + queue;
-        try (WsClient a = new WsClient(suite.ws("chat-service", "/ws/chat/" + room + "/"));
-                WsClient b = new WsClient(suite.ws("chat-service", "/ws/chat/" + room + "/"))) {
+        try (WsClient a = suite.chat("chat-service", "/ws/chat/" + room + "/", "alice");
+                WsClient b = suite.chat("chat-service", "/ws/chat/" + room + "/", "bob")) {
             a.next("history", Duration.ofSeconds(20));
             b.next("history", Duration.ofSeconds(20));
             a.say("as " + USER);

@@ -48,8 +48,7 @@ class RedisPasswordIT {
         assertEquals(0, redis.waitFor());
         suite = new Suite().withEnvironment(Map.of("REDIS_PORT", Integer.toString(redisPort), "REDIS_PASSWORD", PASSWORD))
                 .start(Map.of(
-                        "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + queue),
-                        "chat-service", List.of("-Dhotpot.chat.allow-anonymous=true")));
+                        "worker-service", List.of("-Dhotpot.worker.queue=" + queue, "-Dhotpot.worker.id=" + queue)));
     }
 
     @AfterAll
@@ -73,7 +72,7 @@ class RedisPasswordIT {
     void everyServiceConnectsAndWorks() throws Exception {
         // Ready means each service's Redis health check passed with that password (Suite waited for it).
         for (String service : Suite.SERVICES) {
-            HttpResponse<String> ready = suite.http().send(HttpRequest.newBuilder(suite.uri(service, "/q/health/ready")).build(),
+            HttpResponse<String> ready = suite.http().send(suite.request(service, "/q/health/ready").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), service + ": " + ready.body());
         }
@@ -81,7 +80,7 @@ class RedisPasswordIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         HttpResponse<String> accepted;
         do {
-            accepted = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+            accepted = suite.http().send(suite.request("api-service", "/api/tasks")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3},\"queue\":\"" + queue + "\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -91,7 +90,7 @@ class RedisPasswordIT {
         String id = mapper.readTree(accepted.body()).get("id").asText();
         JsonNode record = null;
         while (System.nanoTime() < deadline) {
-            record = mapper.readTree(suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id)).build(),
+            record = mapper.readTree(suite.http().send(suite.request("api-service", "/api/tasks/" + id).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             if ("SUCCESS".equals(record.path("status").asText())) {
                 break;
@@ -101,8 +100,8 @@ class RedisPasswordIT {
         assertEquals(5, record.path("result").asInt(), String.valueOf(record));
         // chat-service: a message through its stream and relay (the relay has a Redis client of its own).
         String room = "pw-" + queue;
-        try (WsClient a = new WsClient(suite.ws("chat-service", "/ws/chat/" + room + "/"));
-                WsClient b = new WsClient(suite.ws("chat-service", "/ws/chat/" + room + "/"))) {
+        try (WsClient a = suite.chat("chat-service", "/ws/chat/" + room + "/", "alice");
+                WsClient b = suite.chat("chat-service", "/ws/chat/" + room + "/", "bob")) {
             a.next("history", Duration.ofSeconds(20));
             b.next("history", Duration.ofSeconds(20));
             a.say("through a password full of #$%@:/");

@@ -54,7 +54,7 @@ class ScaleFromZeroIT {
     void stop() throws Exception {
         if (suite != null) {
             // The run's queue leaves the catalogue once its workers are gone (an admin's DELETE).
-            send(HttpRequest.newBuilder(suite.uri("api-service", "/api/catalogue/queues/" + queue)).DELETE().build());
+            send(suite.request("api-service", "/api/catalogue/queues/" + queue).DELETE().build());
             suite.close();
         }
         ConnectionFactory factory = new ConnectionFactory();
@@ -74,11 +74,11 @@ class ScaleFromZeroIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(suite.uri("api-service", path)).build());
+        return send(suite.request("api-service", path).build());
     }
 
     private HttpRequest submission(String body) {
-        return HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks")).header("Content-Type", "application/json")
+        return suite.request("api-service", "/api/tasks").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

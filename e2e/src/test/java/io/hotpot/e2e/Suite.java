@@ -6,22 +6,37 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hotpot.common.Json;
+
 /**
  * The four packaged services, each started as its own process ({@code java -jar
  * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis,
  * plus any extra replicas a test starts. Logs go to {@code e2e/target/e2e-logs/<name>.log}.
+ *
+ * <p>They run as production does: the prod profile with authentication on, API keys made by this
+ * Suite (an admin key for the test's own calls, {@link #addKey} for more), tokens signed with the
+ * e2e key pair and verified by chat-service, no anonymous chat. {@link #localMode()} runs them as
+ * {@code ./hotpot up} does instead: authentication off, anonymous chat with {@code chat,read}.
  */
 final class Suite implements AutoCloseable {
     static final String[] SERVICES = { "api-service", "worker-service", "chat-service", "scheduler-service" };
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path root = Path.of(System.getProperty("hotpot.root", "..")).toAbsolutePath().normalize();
     private final Path logs = root.resolve("e2e/target/e2e-logs");
@@ -29,6 +44,94 @@ final class Suite implements AutoCloseable {
     private final Map<String, Process> byName = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper mapper = Json.newMapper();
+    private final boolean authentication;
+    /** API key entries as api-service reads them ({@code name:sha256:role+role}); the first is the admin key. */
+    private final List<String> keyEntries = new ArrayList<>();
+    private final String adminKey;
+
+    /** Authentication on, as in production. */
+    Suite() {
+        this(true);
+    }
+
+    private Suite(boolean authentication) {
+        this.authentication = authentication;
+        this.adminKey = authentication ? addKey("e2e-admin", "admin") : null;
+    }
+
+    /** The services as {@code ./hotpot up} runs them without {@code HOTPOT_AUTH=on}: authentication off, anonymous chat. */
+    static Suite localMode() {
+        return new Suite(false);
+    }
+
+    /**
+     * Makes an API key with the given roles ({@code "chat+read"}), known to the api-service processes
+     * started after this call; the key itself, which only the test holds.
+     */
+    String addKey(String name, String roles) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String key = "hp_" + HexFormat.of().formatHex(bytes);
+        try {
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            keyEntries.add(name + ":" + hash + ":" + roles);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return key;
+    }
+
+    boolean authentication() {
+        return authentication;
+    }
+
+    /**
+     * A request to a service with the test's admin key as its bearer credential (none in local
+     * mode), with a 10 s timeout: what a backend calling the API sends.
+     */
+    HttpRequest.Builder request(String name, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(name, path)).timeout(Duration.ofSeconds(10));
+        return authentication ? builder.header("Authorization", "Bearer " + adminKey) : builder;
+    }
+
+    /** {@link #request} with a JSON body, POSTed. */
+    HttpRequest.Builder post(String name, String path, String json) {
+        return request(name, path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /**
+     * A token from api-service's {@code POST /api/tokens} for {@code user} carrying {@code roles}
+     * (chat alone when none), as a backend gets one for its users with its key; in local mode,
+     * without a key.
+     */
+    String token(String user, String... roles) throws IOException, InterruptedException {
+        var body = mapper.createObjectNode().put("user", user);
+        if (authentication) {
+            body.put("key", adminKey);
+        }
+        if (roles.length > 0) {
+            var list = body.putArray("roles");
+            for (String role : roles) {
+                list.add(role);
+            }
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("api-service", "/api/tokens"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST /api/tokens answered " + response.statusCode() + ": " + response.body());
+        }
+        return mapper.readTree(response.body()).get("token").asText();
+    }
+
+    /**
+     * A WebSocket client of a chat-service process for {@code user} with {@code roles}: the token
+     * in the {@code hotpot.bearer.} subprotocol, as the pages send it; anonymous in local mode.
+     */
+    WsClient chat(String name, String path, String user, String... roles) throws Exception {
+        return authentication ? new WsClient(ws(name, path), token(user, roles)) : new WsClient(ws(name, path));
+    }
 
     /** Environment variables every service started afterwards gets (as a Kubernetes Deployment would set them). */
     Suite withEnvironment(Map<String, String> variables) {
@@ -112,10 +215,20 @@ final class Suite implements AutoCloseable {
         command.addAll(properties);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
-        // Authentication off, as in ./hotpot up without HOTPOT_AUTH=on: the packaged services run
-        // the prod profile, which has it on; api-service's own tests cover it. By environment, as a
-        // Deployment sets it: services that have no such setting simply do not read it.
-        builder.environment().put("HOTPOT_AUTH_ENABLED", "false");
+        // By environment, as a Deployment sets it: services that have no such setting do not read it.
+        if (authentication) {
+            // The prod profile's own default is authentication on; keys and the token key pair have no default.
+            builder.environment().put("HOTPOT_AUTH_API_KEYS", String.join(",", keyEntries));
+            builder.environment().put("MP_JWT_VERIFY_PUBLICKEY", pem("test-keys/publicKey.pem"));
+            if (service.equals("api-service")) {
+                builder.environment().put("SMALLRYE_JWT_SIGN_KEY", pem("test-keys/privateKey.pem"));
+            }
+        } else {
+            // As ./hotpot up sets it without HOTPOT_AUTH=on.
+            builder.environment().put("HOTPOT_AUTH_ENABLED", "false");
+            builder.environment().put("HOTPOT_CHAT_ALLOW_ANONYMOUS", "true");
+            builder.environment().put("HOTPOT_CHAT_ANONYMOUS_ROLES", "chat,read");
+        }
         // The prod profile has no broker password (BrokerPasswordCheck): the local broker's, as ./hotpot up gives it.
         builder.environment().put("RABBITMQ_PASSWORD", "guest");
         builder.environment().putAll(environment);
@@ -133,6 +246,10 @@ final class Suite implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static String pem(String resource) throws IOException {
+        return Files.readString(Path.of(resource(resource)));
     }
 
     /** A file of the e2e test resources, as an absolute path (for keys passed as system properties). */

@@ -60,7 +60,7 @@ class TaskPathIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).build(),
+        return suite.http().send(suite.request("api-service", path).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -69,7 +69,7 @@ class TaskPathIT {
     }
 
     private HttpRequest postRequest(String path, String body) {
-        return HttpRequest.newBuilder(suite.uri("api-service", path)).header("Content-Type", "application/json")
+        return suite.request("api-service", path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
@@ -91,7 +91,7 @@ class TaskPathIT {
         for (String service : Suite.SERVICES) {
             for (String probe : List.of("/q/health/live", "/q/health/ready")) {
                 HttpResponse<String> response = suite.http().send(
-                        HttpRequest.newBuilder(suite.uri(service, probe)).build(), HttpResponse.BodyHandlers.ofString());
+                        suite.request(service, probe).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), service + probe + ": " + response.body());
                 assertEquals("UP", json(response).get("status").asText());
             }
@@ -190,7 +190,7 @@ class TaskPathIT {
         long start = System.nanoTime();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            calls.add(suite.http().sendAsync(HttpRequest.newBuilder(suite.uri("api-service", "/api/demo/sleep?seconds=2"))
+            calls.add(suite.http().sendAsync(suite.request("api-service", "/api/demo/sleep?seconds=2")
                     .build(), HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> call : calls) {

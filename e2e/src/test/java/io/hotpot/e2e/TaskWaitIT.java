@@ -60,7 +60,7 @@ class TaskWaitIT {
                 worker.process().waitFor(40, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(20)).until(() -> !get("/api/workers").body().contains(workerId));
             }
-            suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/catalogue/queues/" + queue)).DELETE()
+            suite.http().send(suite.request("api-service", "/api/catalogue/queues/" + queue).DELETE()
                     .build(), HttpResponse.BodyHandlers.ofString());
             suite.close();
         }
@@ -73,12 +73,12 @@ class TaskWaitIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).build(),
+        return suite.http().send(suite.request("api-service", path).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest post(String path, String body) {
-        return HttpRequest.newBuilder(suite.uri("api-service", path)).header("Content-Type", "application/json")
+        return suite.request("api-service", path).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

@@ -76,7 +76,7 @@ class TimekeepingIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).build(),
+        return suite.http().send(suite.request("api-service", path).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -85,7 +85,7 @@ class TimekeepingIT {
     }
 
     private String submit(String body, int status) throws Exception {
-        HttpResponse<String> response = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+        HttpResponse<String> response = suite.http().send(suite.request("api-service", "/api/tasks")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.replace("{Q}", queue))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -160,7 +160,7 @@ class TimekeepingIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> "STARTED".equals(task(id).path("status").asText()));
         // The heartbeat shows it running before the revoke, so "0 in flight" below means it was stopped.
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlight(workerId) == 1);
-        HttpResponse<String> revoked = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id))
+        HttpResponse<String> revoked = suite.http().send(suite.request("api-service", "/api/tasks/" + id)
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, revoked.statusCode(), revoked.body());
         assertEquals("REVOKED", mapper.readTree(revoked.body()).get("status").asText());
@@ -172,7 +172,7 @@ class TimekeepingIT {
     @Test
     void aScheduledTaskRevokedNeverRuns() throws Exception {
         String id = submit("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":1},\"countdown\":2,\"queue\":\"{Q}\"}", 202);
-        HttpResponse<String> revoked = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id))
+        HttpResponse<String> revoked = suite.http().send(suite.request("api-service", "/api/tasks/" + id)
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, revoked.statusCode(), revoked.body());
         Thread.sleep(4000); // past its due time

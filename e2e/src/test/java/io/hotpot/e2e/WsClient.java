@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.Json;
 
 /** A real WebSocket client (java.net.http) that keeps every frame it receives and how it was closed. */
@@ -27,10 +28,20 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private CompletableFuture<WebSocket> sending = null;
 
-    /** A client of Hotpot's extended frames (it offers the subprotocol hotpot.v1). */
+    /** A client of Hotpot's extended frames (it offers the subprotocol hotpot.v1), without a token. */
     WsClient(URI uri) throws Exception {
         socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .subprotocols(io.hotpot.common.ChatProtocol.SUBPROTOCOL)
+                .subprotocols(ChatProtocol.SUBPROTOCOL)
+                .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A client of the extended frames that sends its token as the pages do: in the subprotocol
+     * {@code hotpot.bearer.<token>} offered beside hotpot.v1, so it stays out of the URL.
+     */
+    WsClient(URI uri, String token) throws Exception {
+        socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .subprotocols(ChatProtocol.SUBPROTOCOL, ChatProtocol.BEARER_SUBPROTOCOL_PREFIX + token)
                 .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
