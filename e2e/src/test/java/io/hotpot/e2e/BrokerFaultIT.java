@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,26 +30,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotpot.common.Json;
 
 /**
- * RabbitMQ and Redis restarted while 500 tasks are submitted, against brokers of this test's
- * own: the api answers 202 or 503 (never 202 for a task it could not publish), every service
- * reconnects by itself, and every task that got a 202 reaches SUCCESS.
+ * RabbitMQ and Redis restarted, then killed with SIGKILL, while tasks are submitted, against
+ * brokers of this test's own (Redis with an append-only file fsynced every second, the common
+ * setting): the api answers 202 or 503 (never 202 for a task it could not publish), every service
+ * reconnects by itself, every task that got a 202 reaches SUCCESS, and no task whose 503 said it
+ * was withdrawn ever runs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerFaultIT {
+    private static final Pattern WITHDRAWN = Pattern.compile("The task (\\S+) was not accepted");
     private final ObjectMapper mapper = Json.newMapper();
     private OwnBrokers.Rabbit rabbit;
-    private OwnBrokers.Redis redis;
+    private OwnRedis redis;
     private Suite suite;
+
+    /** One outage of a broker: it goes away and comes back. */
+    @FunctionalInterface
+    private interface Fault {
+        void happen() throws Exception;
+    }
 
     @BeforeAll
     void start() throws Exception {
         rabbit = new OwnBrokers.Rabbit("").start();
-        redis = new OwnBrokers.Redis().start();
-        List<String> brokers = List.of("-Drabbitmq.port=" + rabbit.port, "-Dredis.port=" + redis.port);
+        redis = OwnRedis.appendOnly("everysec").start();
+        List<String> brokers = List.of("-Drabbitmq.port=" + rabbit.port, "-Dredis.port=" + redis.port());
         List<String> worker = new ArrayList<>(brokers);
         worker.addAll(List.of("-Dhotpot.worker.id=e2e-fault-worker", "-Dhotpot.worker.concurrency=100"));
         suite = new Suite().start(Map.of("api-service", brokers, "worker-service", worker, "scheduler-service", brokers,
-                "chat-service", List.of("-Dredis.port=" + redis.port)));
+                "chat-service", List.of("-Dredis.port=" + redis.port())));
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/workers").body().contains("e2e-fault-worker"));
     }
 
@@ -74,14 +86,41 @@ class BrokerFaultIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return suite.http().send(suite.request("api-service", path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void restartsOfRabbitMqAndRedisDuringARunLoseNoAcceptedTask() throws Exception {
+        submitThrough("restart", () -> {
+            rabbit.stop();
+            rabbit.start();
+        }, () -> {
+            redis.stop();
+            redis.start();
+        });
+    }
+
+    @Test
+    void sigkillsOfRabbitMqAndRedisDuringARunLoseNoAcceptedTaskAndRunNoWithdrawnOne() throws Exception {
+        submitThrough("SIGKILL", () -> {
+            rabbit.kill();
+            rabbit.start();
+        }, () -> {
+            redis.kill();
+            redis.start();
+        });
+    }
+
+    /**
+     * 500 submissions, one every 60 ms; after the first 100 the RabbitMQ fault, once the api
+     * accepts again the Redis fault, the last 50 after both. Then: only 202 and 503, every 202
+     * SUCCESS, every withdrawn 503 task REVOKED and never started; and a running task can still be
+     * revoked (the worker's revoke subscription came back with Redis).
+     */
+    private void submitThrough(String kind, Fault rabbitFault, Fault redisFault) throws Exception {
         int total = 500;
         Map<String, Integer> accepted = new ConcurrentHashMap<>();
+        Set<String> withdrawn = ConcurrentHashMap.newKeySet();
         Map<Integer, AtomicInteger> codes = new TreeMap<>();
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         AtomicInteger sent = new AtomicInteger();
@@ -90,29 +129,32 @@ class BrokerFaultIT {
             for (int i = 0; i < total; i++) {
                 if (i == total - 50) {
                     try {
-                        faultsDone.await(); // keep the last ones for after both restarts
+                        faultsDone.await(); // keep the last ones for after both faults
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
                 int n = i;
-                HttpRequest request = HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"type\":\"sleep\",\"args\":{\"seconds\":0.5},\"queue\":\"default\"}"))
-                        .build();
+                HttpRequest request = suite.post("api-service", "/api/tasks",
+                        "{\"type\":\"sleep\",\"args\":{\"seconds\":0.5},\"queue\":\"default\"}")
+                        .timeout(Duration.ofSeconds(30)).build();
                 CompletableFuture<Void> call = suite.http().sendAsync(request, HttpResponse.BodyHandlers.ofString())
                         .handle((response, failure) -> {
                             int code = failure != null ? -1 : response.statusCode();
                             synchronized (codes) {
                                 codes.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
                             }
-                            if (code == 202) {
-                                try {
+                            try {
+                                if (code == 202) {
                                     accepted.put(mapper.readTree(response.body()).get("id").asText(), n);
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
+                                } else if (code == 503) {
+                                    Matcher matcher = WITHDRAWN.matcher(mapper.readTree(response.body()).path("detail").asText());
+                                    if (matcher.find()) {
+                                        withdrawn.add(matcher.group(1));
+                                    }
                                 }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
                             }
                             return null;
                         });
@@ -131,15 +173,13 @@ class BrokerFaultIT {
         long start = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 100);
         long rabbitDown = System.nanoTime();
-        rabbit.stop();
-        rabbit.start();
+        rabbitFault.happen();
         double rabbitSeconds = (System.nanoTime() - rabbitDown) / 1e9;
         // Redis next, once the api publishes again.
         int acceptedBefore = accepted.size();
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() > acceptedBefore + 10);
         long redisDown = System.nanoTime();
-        redis.stop();
-        redis.start();
+        redisFault.happen();
         double redisSeconds = (System.nanoTime() - redisDown) / 1e9;
         faultsDone.countDown();
         submitter.join();
@@ -160,25 +200,37 @@ class BrokerFaultIT {
             return status.values().stream().filter("SUCCESS"::equals).count() == ids.size();
         });
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("E2E-FIGURE broker faults: %d submissions during a RabbitMQ restart (%.1f s down and up) and a"
-                + " Redis restart (%.1f s): answers %s; %d accepted (202), all %d SUCCESS, 0 lost, in %.1f s%n",
-                total, rabbitSeconds, redisSeconds, codes, ids.size(), ids.size(), seconds);
+        // A withdrawn task's record: REVOKED as NotConfirmed, never started, even where RabbitMQ had queued it.
+        Map<String, String> withdrawnRecords = new TreeMap<>();
+        for (String id : withdrawn) {
+            HttpResponse<String> response = get("/api/tasks/" + id);
+            withdrawnRecords.put(id, response.statusCode() + " " + response.body());
+            assertEquals(200, response.statusCode(), id + ": " + response.body());
+            JsonNode task = mapper.readTree(response.body());
+            assertEquals("REVOKED", task.path("status").asText(), id + ": " + response.body());
+            assertEquals("NotConfirmed", task.path("error").path("type").asText(), id + ": " + response.body());
+            assertTrue(task.path("startedAt").isMissingNode() || task.path("startedAt").isNull(), "withdrawn yet started: " + response.body());
+            assertEquals(0, task.path("attempts").asInt(), "withdrawn yet attempted: " + response.body());
+        }
+        System.out.printf("E2E-FIGURE broker faults (%s): %d submissions during a RabbitMQ %s (%.1f s down and up) and a"
+                + " Redis %s (%.1f s, appendfsync everysec): answers %s; %d accepted (202), all %d SUCCESS, 0 lost;"
+                + " %d withdrawn (503), none run; in %.1f s%n", kind, total, kind, rabbitSeconds, kind, redisSeconds, codes,
+                ids.size(), ids.size(), withdrawn.size(), seconds);
         assertTrue(codes.keySet().stream().allMatch(c -> c == 202 || c == 503), "only 202 or 503: " + codes);
         assertTrue(codes.containsKey(503), "the outage was seen: " + codes);
         assertTrue(ids.size() >= 100, "most submissions outside the outages were accepted: " + codes);
         assertEquals(ids.size(), status.values().stream().filter("SUCCESS"::equals).count());
+        assertTrue(withdrawn.stream().noneMatch(accepted::containsKey), "a task both withdrawn and accepted: " + withdrawnRecords);
 
         // The worker's revoke subscription came back with Redis too: a running task is still interrupted.
-        HttpResponse<String> long_ = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"args\":{\"seconds\":60}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> long_ = suite.http().send(suite.post("api-service", "/api/tasks",
+                "{\"type\":\"sleep\",\"args\":{\"seconds\":60}}").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, long_.statusCode(), long_.body());
         String id = mapper.readTree(long_.body()).get("id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> "STARTED".equals(mapper.readTree(get("/api/tasks/" + id).body())
                 .path("status").asText()));
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("e2e-fault-worker") == 1);
-        assertEquals(200, suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks/" + id)).DELETE()
+        assertEquals(200, suite.http().send(suite.request("api-service", "/api/tasks/" + id).DELETE()
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("e2e-fault-worker") == 0);
     }

@@ -42,7 +42,7 @@ class LongTaskIT {
     private static final String WORKER = "e2e-long-worker";
     private final ObjectMapper mapper = Json.newMapper();
     private OwnBrokers.Rabbit rabbit;
-    private OwnBrokers.Redis redis;
+    private OwnRedis redis;
     private Suite suite;
     private List<String> brokers;
 
@@ -51,10 +51,10 @@ class LongTaskIT {
         // consumer_timeout is checked on the channel's tick, every minute by default: every second here.
         rabbit = new OwnBrokers.Rabbit("consumer_timeout = 5000\n", "[{rabbit, [{channel_tick_interval, 1000}]}].\n")
                 .start();
-        redis = new OwnBrokers.Redis().start();
-        brokers = List.of("-Drabbitmq.port=" + rabbit.port, "-Dredis.port=" + redis.port);
+        redis = new OwnRedis().start();
+        brokers = List.of("-Drabbitmq.port=" + rabbit.port, "-Dredis.port=" + redis.port());
         suite = new Suite().start(Map.of("api-service", brokers, "worker-service", worker(WORKER, "default"),
-                "scheduler-service", brokers, "chat-service", List.of("-Dredis.port=" + redis.port)));
+                "scheduler-service", brokers, "chat-service", List.of("-Dredis.port=" + redis.port())));
         awaitWorker(WORKER);
     }
 
@@ -83,12 +83,12 @@ class LongTaskIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", path)).timeout(Duration.ofSeconds(10))
+        return suite.http().send(suite.request("api-service", path).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String submit(String bodyJson) throws Exception {
-        HttpResponse<String> response = suite.http().send(HttpRequest.newBuilder(suite.uri("api-service", "/api/tasks"))
+        HttpResponse<String> response = suite.http().send(suite.request("api-service", "/api/tasks")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodyJson)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, response.statusCode(), response.body());
@@ -110,7 +110,7 @@ class LongTaskIT {
 
     /** The task's lease (or other due entry) in the test's Redis: its due time in epoch ms, -1 when none. */
     private long due(String id) throws Exception {
-        try (RedisCli cli = new RedisCli(redis.port)) {
+        try (RedisCli cli = new RedisCli(redis.port())) {
             String reply = cli.command("EVAL", "local s = redis.call('ZSCORE', KEYS[1], ARGV[1]) "
                     + "if s then return tonumber(s) end return -1", "1", RedisKeys.DUE, id);
             return Long.parseLong(reply.substring(1));

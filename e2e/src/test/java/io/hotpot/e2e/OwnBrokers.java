@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A RabbitMQ node and a Redis of a test's own, on free ports under a temp directory, for fault
- * tests that restart brokers: the shared ones on 5672 and 6379 are never touched.
+ * A RabbitMQ node of a test's own, on free ports under a temp directory, for fault tests that
+ * restart or kill it (Redis: {@link OwnRedis}): the shared brokers on 5672 and 6379 are never touched.
  */
 final class OwnBrokers {
     private OwnBrokers() {
@@ -128,51 +127,23 @@ final class OwnBrokers {
             run(List.of("rabbitmqctl", "-n", node, "stop"), Map.of(), 60);
         }
 
-        @Override
-        public void close() throws Exception {
-            stop();
-            deleteTree(dir);
-        }
-    }
-
-    /** A redis-server with an append-only file written on every change, so a restart keeps everything. */
-    static final class Redis implements AutoCloseable {
-        final int port;
-        final Path dir;
-        private Process process;
-
-        Redis() throws IOException {
-            port = freePort();
-            dir = tempDir("hotpot-redis-");
-        }
-
-        Redis start() throws Exception {
-            List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", ""));
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (run(List.of("redis-cli", "-p", Integer.toString(port), "ping"), Map.of(), 5) != 0
-                    || !answersPong()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("redis-server did not start; see " + dir.resolve("redis.log"));
-                }
-                Thread.sleep(100);
+        /**
+         * SIGKILL of the node's Erlang VM: no clean shutdown, nothing flushed or closed, as an OOM
+         * kill or a lost node; waits until the process is gone. {@link #start} brings it back with
+         * what it had written to disk.
+         */
+        void kill() throws Exception {
+            Process eval = new ProcessBuilder("rabbitmqctl", "-n", node, "eval", "os:getpid().").redirectErrorStream(true).start();
+            String out = new String(eval.getInputStream().readAllBytes()).trim();
+            if (!eval.waitFor(60, TimeUnit.SECONDS) || eval.exitValue() != 0 || !out.matches("\"\\d+\"")) {
+                throw new IllegalStateException("the OS pid of " + node + " could not be read: " + out);
             }
-            return this;
-        }
-
-        private boolean answersPong() throws Exception {
-            Process ping = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "ping").start();
-            ping.waitFor(5, TimeUnit.SECONDS);
-            return new String(ping.getInputStream().readAllBytes()).trim().equals("PONG");
-        }
-
-        void stop() throws Exception {
-            run(List.of("redis-cli", "-p", Integer.toString(port), "shutdown"), Map.of(), 20);
-            if (process != null && !process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            long pid = Long.parseLong(out.replace("\"", ""));
+            ProcessHandle vm = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+            if (run(List.of("kill", "-KILL", Long.toString(pid)), Map.of(), 10) != 0) {
+                throw new IllegalStateException("kill -KILL " + pid + " failed");
             }
+            vm.onExit().get(20, TimeUnit.SECONDS);
         }
 
         @Override

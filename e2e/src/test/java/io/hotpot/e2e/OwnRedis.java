@@ -3,24 +3,42 @@ package io.hotpot.e2e;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of a test's own on a free port of 127.0.0.1 (never the shared one on 6379), with
- * the test's extra arguments; it can be killed and started again on the same port.
+ * the test's extra arguments; it can be stopped or killed and started again on the same port.
  */
 final class OwnRedis implements AutoCloseable {
     private final int port;
     private final List<String> arguments;
+    private final Path dir;
     private Process process;
 
+    /** No persistence: a restart starts empty. */
     OwnRedis(String... arguments) throws IOException {
+        this(null, arguments);
+    }
+
+    private OwnRedis(Path dir, String... arguments) throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
+        this.dir = dir;
         this.arguments = List.of(arguments);
+    }
+
+    /**
+     * A Redis that keeps its data in an append-only file in a temp directory of its own, fsynced as
+     * {@code appendfsync} says ({@code always}, {@code everysec}): a restart, even after SIGKILL,
+     * finds it again, as a Redis pod with a volume does.
+     */
+    static OwnRedis appendOnly(String appendfsync) throws IOException {
+        Path dir = OwnBrokers.tempDir("hotpot-redis-");
+        return new OwnRedis(dir, "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", appendfsync);
     }
 
     int port() {
@@ -29,13 +47,16 @@ final class OwnRedis implements AutoCloseable {
 
     /** Starts it (in the foreground of its own process) and waits until it takes connections. */
     OwnRedis start() throws Exception {
+        // Later arguments override earlier ones: a test's own come last.
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--daemonize", "no", "--save", "", "--appendonly", "no"));
         command.addAll(arguments);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!listening()) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.redirectOutput(dir == null ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
+        process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!answersPong()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("redis-server on " + port + " did not start: " + command);
             }
@@ -44,7 +65,29 @@ final class OwnRedis implements AutoCloseable {
         return this;
     }
 
-    /** SIGKILL, as a crashed or evicted Redis pod; waits until the port is free. */
+    /**
+     * Listening, and done loading its data: PING answers PONG, or NOAUTH where the default user is
+     * off or has a password, but not LOADING.
+     */
+    private boolean answersPong() throws Exception {
+        if (!listening()) {
+            return false;
+        }
+        Process ping = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "ping").redirectErrorStream(true).start();
+        String answer = new String(ping.getInputStream().readAllBytes()).trim();
+        return ping.waitFor(5, TimeUnit.SECONDS) && (answer.equals("PONG") || answer.startsWith("NOAUTH"));
+    }
+
+    /** A clean stop (SHUTDOWN: it writes what it holds), as a pod asked to stop. */
+    void stop() throws Exception {
+        OwnBrokers.run(List.of("redis-cli", "-p", Integer.toString(port), "shutdown"), java.util.Map.of(), 20);
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGKILL, as a crashed or evicted Redis pod; waits until the process is gone. */
     void kill() throws Exception {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -62,6 +105,9 @@ final class OwnRedis implements AutoCloseable {
     public void close() throws Exception {
         if (process != null && process.isAlive()) {
             kill();
+        }
+        if (dir != null) {
+            OwnBrokers.deleteTree(dir);
         }
     }
 }
