@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +39,11 @@ import io.hotpot.common.TaskMessage;
 /**
  * Three packaged scheduler processes share one every-second schedule (from configuration, as
  * the Helm chart writes it). Halfway through 30 seconds the leader is killed with SIGKILL; the
- * test counts the tasks that reach RabbitMQ per tick: exactly one for every tick, at most one
- * tick missed around the failover, none doubled.
+ * test counts the tasks (distinct ids) that reach RabbitMQ per tick: exactly one for every tick,
+ * none missed and none doubled. The ticks without a leader (the lock's ttl, 5 s) fire late, within
+ * the starting deadline (10 s). A task's message may arrive twice (a leader killed between
+ * RabbitMQ's confirm and the removal from the due set publishes it again, at-least-once as
+ * docs/decisions/0021 says): that is one task, and the worker runs it once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchedulerFailoverIT {
@@ -141,7 +146,13 @@ class SchedulerFailoverIT {
             perTick.put(tick, 0);
         }
         long latestLateness = 0;
+        Set<String> seen = new HashSet<>();
+        int redelivered = 0;
         for (TaskMessage task : tasks) {
+            if (!seen.add(task.id())) {
+                redelivered++;
+                continue;
+            }
             long tick = task.createdAt().toEpochMilli();
             if (tick >= firstTick && tick <= lastTick) {
                 perTick.merge(tick, 1, Integer::sum);
@@ -154,15 +165,15 @@ class SchedulerFailoverIT {
         System.out.printf("E2E-FIGURE scheduler failover: 3 replicas, every-second schedule over %d s, leader %s SIGKILLed at %s%n",
                 WINDOW.toSeconds(), leader.name(), Instant.ofEpochMilli(killedAt));
         System.out.printf("E2E-FIGURE scheduler failover: new leader after %d ms (lock ttl 5 s)%n", failover);
-        System.out.printf("E2E-FIGURE scheduler failover: %d ticks, %d with exactly one task, %d missed, %d doubled%n",
-                perTick.size(), once, missed, doubled);
+        System.out.printf("E2E-FIGURE scheduler failover: %d ticks, %d with exactly one task, %d missed, %d doubled;"
+                + " %d message(s) of a task delivered again%n", perTick.size(), once, missed, doubled, redelivered);
         System.out.printf("E2E-FIGURE scheduler failover: latest task reached RabbitMQ %d ms after its tick%n", latestLateness);
         StringBuilder counts = new StringBuilder();
         perTick.forEach((tick, count) -> counts.append(count));
         System.out.printf("E2E-FIGURE scheduler failover: tasks per tick %s%n", counts);
 
         assertEquals(0, doubled, "ticks with more than one task: " + perTick);
-        assertTrue(missed <= 1, "ticks without a task: " + perTick);
+        assertEquals(0, missed, "ticks without a task: " + perTick);
         assertTrue(failover <= 10_000, "a dead leader is replaced within 10 s, took " + failover + " ms");
     }
 }
