@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.hotpot.common.Workload;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
+import io.smallrye.mutiny.TimeoutException;
 
 /**
  * {@code email}: sends one plain-text e-mail through the SMTP server of {@code quarkus.mailer.*}
@@ -59,7 +60,11 @@ public class EmailHandler implements TaskHandler<EmailHandler.Args> {
         if (args.subject().contains("\r") || args.subject().contains("\n")) {
             throw new IllegalArgumentException("subject must be one line");
         }
-        mailer.send(Mail.withText(args.to(), args.subject(), args.body()));
+        try {
+            mailer.send(Mail.withText(args.to(), args.subject(), args.body()));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the SMTP server did not take the mail within quarkus.mailer.timeout", e);
+        }
         return Map.of("to", args.to(), "subject", args.subject());
     }
 }

@@ -16,6 +16,7 @@ import io.hotpot.worker.config.WorkerConfig;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.smallrye.mutiny.TimeoutException;
 
 /**
  * {@code report}: the Django post's morning report. Summarises the last
@@ -75,7 +76,11 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
         TaskSummary.Summary s = summary.summarise(config.window(), config.failuresListed());
         Mail mail = Mail.withText(to.get(0), "Hotpot report: " + s.tasks() + " tasks, " + s.failures() + " failed", text(s));
         to.stream().skip(1).forEach(mail::addTo);
-        mailer.send(mail);
+        try {
+            mailer.send(mail);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the SMTP server did not take the report within quarkus.mailer.timeout", e);
+        }
         Map<String, Object> result = new LinkedHashMap<>(Map.of("summary", s, "mailedTo", to));
         if (room.isPresent()) {
             result.put("postedTo", room.get());

@@ -20,6 +20,7 @@ import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.messaging.QueueInspector;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.TimeoutException;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -138,9 +139,15 @@ public class TaskSummary {
         String cursor = "0";
         do {
             // A batch job on a possibly busy Redis: each step may wait longer than a request would.
-            Response step = redis.execute("EVAL", SCAN_STEP, "0", cursor, RedisKeys.task("*"), "1000",
-                    Long.toString(from.getEpochSecond()), Long.toString(to.getEpochSecond() + 1),
-                    Integer.toString(failuresListed)).await().atMost(STEP_TIMEOUT);
+            Response step;
+            try {
+                step = redis.execute("EVAL", SCAN_STEP, "0", cursor, RedisKeys.task("*"), "1000",
+                        Long.toString(from.getEpochSecond()), Long.toString(to.getEpochSecond() + 1),
+                        Integer.toString(failuresListed)).await().atMost(STEP_TIMEOUT);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Redis did not answer a step of the summary (SCAN cursor " + cursor
+                        + ") within " + STEP_TIMEOUT.toSeconds() + " s", e);
+            }
             cursor = step.get(0).toString();
             Response counts = step.get(1);
             for (int i = 0; i + 2 < counts.size(); i += 3) {
