@@ -37,6 +37,11 @@ import java.util.concurrent.locks.LockSupport;
  *     receiver. Prints one line of key=value: deliveries/s (deliveries / first send to last
  *     receipt), latency p50/p90/p99/max, lost, duplicates, closed connections, this process's CPU
  *     and chat-service's CPU during the send phase.
+ * java ChatLoad storm host port clients seconds rate chatPid
+ *     A join storm: one member (the watcher) and the sender in a fresh room; the sender sends at
+ *     `rate` per second for `seconds`, and after the first second N more members join at once (at
+ *     most 200 handshakes in flight). The watcher's latency p50/p99/max over the whole run (it
+ *     is in the room throughout), messages it lost, and the presence frames all members received.
  * java ChatLoad idle host port connections rooms holdSeconds chatPid
  *     Memory per connection: chat-service's VmRSS and heap used (after a GC through jcmd) before
  *     and with `connections` idle members spread over `rooms` fresh rooms.
@@ -55,9 +60,11 @@ public class ChatLoad {
         switch (args[0]) {
             case "fanout" -> fanout(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Double.parseDouble(args[5]), Long.parseLong(args[6]));
+            case "storm" -> storm(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Double.parseDouble(args[5]), Long.parseLong(args[6]));
             case "idle" -> idle(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]), Long.parseLong(args[6]));
-            default -> throw new IllegalArgumentException("fanout or idle");
+            default -> throw new IllegalArgumentException("fanout, storm or idle");
         }
         System.exit(0);
     }
@@ -72,6 +79,10 @@ public class ChatLoad {
         volatile int duplicates;
         volatile int closeCode = -1;
         volatile Throwable error;
+        /** Presence frames received (joins, leaves, summaries). */
+        volatile int presenceFrames;
+        /** Whether its history marker arrived: messages before it are history, not live deliveries. */
+        volatile boolean live;
         private StringBuilder partial;
 
         Receiver(int messages, CountDownLatch joined, Stats stats) {
@@ -107,7 +118,7 @@ public class ChatLoad {
 
         void handle(String text, long now) {
             int at = text.indexOf(TAG + ":");
-            if (at >= 0 && text.contains("\"type\":\"message\"")) {
+            if (at >= 0 && live && text.contains("\"type\":\"message\"")) {
                 int p = at + TAG.length() + 1;
                 int q = text.indexOf(':', p);
                 int seq = Integer.parseInt(text, p, q, 10);
@@ -124,7 +135,10 @@ public class ChatLoad {
                     stats.record(now - sent, now);
                 }
             } else if (text.contains("\"type\":\"history\"")) {
+                live = true;
                 joined.countDown();
+            } else if (text.contains("\"type\":\"presence\"")) {
+                presenceFrames++;
             }
         }
 
@@ -277,6 +291,82 @@ public class ChatLoad {
                 pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0,
                 (cpu1 - cpu0) / 1e9, chatCpu1 - chatCpu0));
         closeAll(open);
+        sender.sendClose(WebSocket.NORMAL_CLOSURE, "");
+    }
+
+    static void storm(String host, int port, int n, int seconds, double rate, long chatPid) throws Exception {
+        String room = TAG + "-storm-" + n;
+        URI uri = URI.create("ws://" + host + ":" + port + "/ws/chat/" + room + "/");
+        int messages = (int) (rate * seconds);
+        HttpClient[] clients = clients(n + 2);
+        Stats stats = new Stats(messages);
+        CountDownLatch first = new CountDownLatch(2);
+        Receiver watcher = new Receiver(messages, first, stats);
+        Receiver senderListener = new Receiver(messages, first, new Stats(messages));
+        WebSocket watching = clients[0].newWebSocketBuilder().subprotocols("hotpot.v1").buildAsync(uri, watcher).get(30, TimeUnit.SECONDS);
+        WebSocket sender = clients[0].newWebSocketBuilder().subprotocols("hotpot.v1").buildAsync(uri, senderListener).get(30, TimeUnit.SECONDS);
+        first.await(30, TimeUnit.SECONDS);
+        Thread.sleep(1000); // the two joins' presence frames pass
+
+        CountDownLatch joined = new CountDownLatch(n);
+        List<Receiver> receivers = new ArrayList<>();
+        List<URI> uris = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            receivers.add(new Receiver(messages, joined, new Stats(0)));
+            uris.add(uri);
+        }
+        List<List<WebSocket>> opened = new ArrayList<>();
+        long[] joinedAt = new long[1];
+        Thread joiner = Thread.ofPlatform().unstarted(() -> {
+            try {
+                opened.add(connect(clients, uris, receivers));
+                joined.await(120, TimeUnit.SECONDS);
+                joinedAt[0] = System.nanoTime();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long cpu0 = ownCpuNanos();
+        double chatCpu0 = procCpuSeconds(chatPid);
+        long interval = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        for (int seq = 0; seq < messages; seq++) {
+            long due = start + seq * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (seq == (int) rate) {
+                joiner.start(); // after the first second
+            }
+            String text = "{\"message\":\"" + TAG + ":" + seq + ":" + System.nanoTime() + "\"}";
+            sender.sendText(text, true).get(10, TimeUnit.SECONDS);
+        }
+        joiner.join();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (stats.n.get() < messages && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(2000); // the last presence summaries
+        long cpu1 = ownCpuNanos();
+        double chatCpu1 = procCpuSeconds(chatPid);
+        long presence = watcher.presenceFrames;
+        for (Receiver r : receivers) {
+            presence += r.presenceFrames;
+        }
+        int[] lat = Arrays.copyOf(stats.micros, Math.min(stats.n.get(), stats.micros.length));
+        Arrays.sort(lat);
+        int connected = opened.isEmpty() ? 0 : opened.get(0).size();
+        System.out.println(String.format(Locale.ROOT,
+                "clients=%d connected=%d joined_s=%.2f messages=%d rate=%.0f watcher_lost=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+                        + "presence_frames=%d client_cpu_s=%.2f chat_cpu_s=%.2f",
+                n, connected, joinedAt[0] == 0 ? Double.NaN : (joinedAt[0] - start) / 1e9 - 1, messages, rate,
+                messages - watcher.count, pct(lat, 50), pct(lat, 99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0,
+                presence, (cpu1 - cpu0) / 1e9, chatCpu1 - chatCpu0));
+        if (!opened.isEmpty()) {
+            closeAll(opened.get(0));
+        }
+        watching.sendClose(WebSocket.NORMAL_CLOSURE, "");
         sender.sendClose(WebSocket.NORMAL_CLOSURE, "");
     }
 

@@ -6,7 +6,8 @@
 # (10,000) idle connections over BENCH_CHAT_IDLE_ROOMS (100) rooms: chat-service's VmRSS and heap
 # per connection (BENCH_CHAT_IDLE=0 skips it). BENCH_RUNS (3) times each, after a warm-up. The
 # load client's CPU is reported. Receivers wait 5 s after joining before the first message
-# (-Dchatload.settleMs), so that the presence frames of the joins (N x N) are not in the figures.
+# (-Dchatload.settleMs), so that the presence frames of the joins are not in the figures; the
+# storm runs (below) measure them.
 # The suite must run with chat limits raised, e.g.
 #   HOTPOT_CHAT_MAX_CONNECTIONS=20000 HOTPOT_CHAT_RATE_PER_SECOND=100000 HOTPOT_CHAT_RATE_BURST=100000 ./hotpot up
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,6 +40,23 @@ for n in $CLIENTS; do
     echo "clients=$n median $key=$(grep "^mode=fanout .* clients=$n " "$OUT/chat.results" | while read -r l; do field "$key" "$l"; done | median)"
   done
 done
+
+# A join storm: BENCH_CHAT_STORM (1,000) members join a room at once while a sender sends 100
+# messages/s to it for 10 s; the latency of a member in the room throughout, and the presence
+# frames all members received (BENCH_CHAT_STORM=0 skips it).
+STORM="${BENCH_CHAT_STORM:-1000}"
+if [ "$STORM" -gt 0 ]; then
+  for ((i = 1; i <= RUNS; i++)); do
+    load="$(loadavg)"
+    result="$(timed "${CLIENT[@]}" ChatLoad storm 127.0.0.1 "$CHAT_PORT" "$STORM" 10 100 "$CHAT_PID")"
+    line="mode=storm run=$i load=${load// /,} $result client_total_cpu_s=$(cat "$OUT/last.cpu")"
+    echo "$line" | tee -a "$OUT/chat.results"
+    sleep 5 # let the closed connections leave
+  done
+  for key in p50_ms p99_ms max_ms watcher_lost presence_frames joined_s chat_cpu_s; do
+    echo "storm median $key=$(grep '^mode=storm ' "$OUT/chat.results" | while read -r l; do field "$key" "$l"; done | median)"
+  done
+fi
 
 [ "$IDLE" -gt 0 ] || exit 0
 for ((i = 1; i <= RUNS; i++)); do

@@ -45,6 +45,17 @@
   function applyPresence(frame) {
     if (frame.event === 'join') present.add(frame.user);
     else if (frame.event === 'leave') present.delete(frame.user);
+    else if (frame.event === 'summary') {
+      // A big room: the joins and leaves of the last interval, net per user.
+      (frame.joined || []).forEach(user => present.add(user));
+      (frame.left || []).forEach(user => present.delete(user));
+    }
+  }
+
+  /** "alice, bob and 3 others joined" */
+  function some(users, verb) {
+    const named = users.slice(0, 3).join(', ');
+    return users.length > 3 ? `${named} and ${users.length - 3} others ${verb}` : `${named} ${verb}`;
   }
 
   /**
@@ -69,6 +80,9 @@
     applyPresence(frame);
     if (frame.event === 'join' || frame.event === 'leave') {
       addNotice(`${frame.user} ${frame.event === 'join' ? 'joined' : 'left'}`);
+    } else if (frame.event === 'summary') {
+      if ((frame.joined || []).length) addNotice(some(frame.joined, 'joined'));
+      if ((frame.left || []).length) addNotice(some(frame.left, 'left'));
     }
     showMembers();
   }

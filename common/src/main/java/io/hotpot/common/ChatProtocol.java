@@ -15,8 +15,15 @@ public final class ChatProtocol {
     public static final String TYPE_MESSAGE = "message";
     /** After the history or the recovered messages: {@code count}, {@code lastId}, {@code recovered}. */
     public static final String TYPE_HISTORY = "history";
-    /** A member joined or left ({@link ChatPresence} fields). */
+    /**
+     * A member joined or left ({@link ChatPresence} fields, {@code event} {@code join} or
+     * {@code leave}); in a room above {@code hotpot.chat.presence-live-up-to} members, once per
+     * {@code hotpot.chat.presence-interval} instead, with {@code event} {@link #PRESENCE_SUMMARY}
+     * and the users who {@code joined} and {@code left} meanwhile.
+     */
     public static final String TYPE_PRESENCE = "presence";
+    /** The {@code event} of a presence frame that sums up an interval's joins and leaves of a big room. */
+    public static final String PRESENCE_SUMMARY = "summary";
     /** A refused frame or connection: {@code code} (stable, machine-readable) and {@code error} (for people). */
     public static final String TYPE_ERROR = "error";
     /** The replica is shutting down: reconnect with {@code lastId} (the last message id sent to this client). */

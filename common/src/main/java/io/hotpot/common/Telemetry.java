@@ -50,6 +50,8 @@ public final class Telemetry {
     public static final String WS_MESSAGES_IN = "hotpot.ws.messages.in";
     /** Counter: frames sent to members (messages, history, presence, errors). */
     public static final String WS_MESSAGES_OUT = "hotpot.ws.messages.out";
+    /** Counter: presence frames queued to members (tag {@code kind}: {@code live} one per join or leave, {@code summary} one per interval). */
+    public static final String WS_PRESENCE_FRAMES = "hotpot.ws.presence.frames";
     /** Counter: members disconnected because their send queue passed its bound. */
     public static final String WS_SLOW_CONSUMERS = "hotpot.ws.slow.consumers.dropped";
     /** Counter: schedule ticks that created their task (tag {@code schedule}). */

@@ -86,6 +86,18 @@ public interface ChatConfig {
         @WithDefault("10s")
         Duration presenceRefresh();
 
+        /**
+         * Rooms with up to this many members on a replica get a presence frame per join and leave;
+         * above it, one summary per {@link #presenceInterval()}, so a filling room does not cost
+         * members × joins frames. The member list is always at {@code GET /api/rooms}.
+         */
+        @WithDefault("100")
+        int presenceLiveUpTo();
+
+        /** How often a big room's members get the summary of its joins and leaves. */
+        @WithDefault("1s")
+        Duration presenceInterval();
+
         /** How long one read of the room streams waits for news; bounds how soon a new room goes live. */
         @WithDefault("250ms")
         Duration relayBlock();

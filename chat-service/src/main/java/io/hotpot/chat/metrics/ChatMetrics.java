@@ -16,6 +16,8 @@ public class ChatMetrics {
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final Counter slowConsumers;
+    private final Counter presenceLive;
+    private final Counter presenceSummary;
 
     public ChatMetrics(MeterRegistry registry) {
         Gauge.builder(Telemetry.WS_CONNECTIONS, connections, AtomicInteger::get)
@@ -27,6 +29,12 @@ public class ChatMetrics {
                 .register(registry);
         messagesOut = Counter.builder(Telemetry.WS_MESSAGES_OUT)
                 .description("Frames queued to members: messages, history, presence, errors")
+                .register(registry);
+        presenceLive = Counter.builder(Telemetry.WS_PRESENCE_FRAMES).tag("kind", "live")
+                .description("Presence frames queued to members: one per join or leave (live), or one per interval (summary)")
+                .register(registry);
+        presenceSummary = Counter.builder(Telemetry.WS_PRESENCE_FRAMES).tag("kind", "summary")
+                .description("Presence frames queued to members: one per join or leave (live), or one per interval (summary)")
                 .register(registry);
         slowConsumers = Counter.builder(Telemetry.WS_SLOW_CONSUMERS)
                 .description("Members disconnected because they stopped reading (send queue full)")
@@ -47,6 +55,11 @@ public class ChatMetrics {
 
     public void sent() {
         messagesOut.increment();
+    }
+
+    /** Presence frames queued: {@code count} of them, live or summaries. */
+    public void presenceSent(boolean summary, int count) {
+        (summary ? presenceSummary : presenceLive).increment(count);
     }
 
     public void droppedSlowConsumer() {
