@@ -2,7 +2,10 @@ package io.hotpot.api.security;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Who may call which endpoint: the one place that says it. {@link AccessControl} enforces it for
@@ -40,7 +43,7 @@ public final class EndpointPolicy {
             if (!method.equals(requestMethod)) {
                 return false;
             }
-            String[] template = split(path);
+            String[] template = TEMPLATES.computeIfAbsent(path, EndpointPolicy::split);
             if (template.length != segments.length) {
                 return false;
             }
@@ -93,6 +96,11 @@ public final class EndpointPolicy {
             rule("GET", "/api/demo/hello", Role.READ),
             rule("GET", "/api/demo/sleep", Role.READ));
 
+    /** Runs of slashes, collapsed to one before a path is split. */
+    private static final Pattern SLASHES = Pattern.compile("/{2,}");
+    /** The rules' path templates, split once each (every request is judged against all of them). */
+    private static final Map<String, String[]> TEMPLATES = new ConcurrentHashMap<>();
+
     private static final Rule OPEN = new Rule("*", "/**", null, null);
     private static final Rule UNLISTED = new Rule("*", "/api/**", Role.ADMIN, null);
 
@@ -132,7 +140,7 @@ public final class EndpointPolicy {
     }
 
     private static String[] split(String path) {
-        String trimmed = path.replaceAll("/+", "/");
+        String trimmed = path.contains("//") ? SLASHES.matcher(path).replaceAll("/") : path;
         if (trimmed.endsWith("/") && trimmed.length() > 1) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
