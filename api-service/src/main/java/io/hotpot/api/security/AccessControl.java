@@ -22,23 +22,37 @@ public class AccessControl {
         this.limiter = limiter;
     }
 
-    /** The caller, or a failure with {@link Refused} (401, 403, 429). */
-    public Uni<Caller> admit(String method, String path, String authorization, String address) {
+    /**
+     * A request the policy lets through: its caller, and the rate limit it still has to pass in
+     * Redis ({@code null} when none applies: no limit on the endpoint, or limits off).
+     */
+    public record Admitted(Caller caller, EndpointPolicy.Limit limit, String method) {
+    }
+
+    /**
+     * Who the caller is and whether the policy lets them call this endpoint: everything that needs
+     * no I/O, so a request without a rate limit is judged on the spot.
+     *
+     * @throws Refused 401 or 403
+     */
+    public Admitted check(String method, String path, String authorization, String address) {
         EndpointPolicy.Rule rule = EndpointPolicy.ruleFor(method, path);
-        Caller caller;
-        try {
-            caller = authenticator.authenticate(authorization, address);
-            authorize(caller, rule, method);
-        } catch (Refused refused) {
-            return Uni.createFrom().failure(refused);
+        Caller caller = authenticator.authenticate(authorization, address);
+        authorize(caller, rule, method);
+        return new Admitted(caller, rule.limit() != null && limiter.enabled() ? rule.limit() : null, method);
+    }
+
+    /** Takes from an admitted request's rate limit: the caller, or a failure with {@link Refused} (429). */
+    public Uni<Caller> limit(Admitted admitted) {
+        if (admitted.limit() == null) {
+            return Uni.createFrom().item(admitted.caller());
         }
-        if (rule.limit() == null || !limiter.enabled()) {
-            return Uni.createFrom().item(caller);
-        }
-        return limiter.take(rule.limit(), caller.id()).map(waitMillis -> {
+        Caller caller = admitted.caller();
+        return limiter.take(admitted.limit(), caller.id()).map(waitMillis -> {
             if (waitMillis > 0) {
                 long seconds = Math.max(1, (waitMillis + 999) / 1000);
-                LOG.infof("HOTPOT-API-105 rate limit of %s reached for %s (%s)", rule.limit().id(), caller.id(), method);
+                LOG.infof("HOTPOT-API-105 rate limit of %s reached for %s (%s)", admitted.limit().id(), caller.id(),
+                        admitted.method());
                 throw Refused.tooMany("Too many requests of this kind from this credential; try again in "
                         + seconds + " s.", seconds);
             }

@@ -48,12 +48,24 @@ public class AccessFilter {
             ctx.next();
             return;
         }
-        access.admit(ctx.request().method().name(), path, ctx.request().getHeader(HttpHeaders.AUTHORIZATION),
-                address(ctx.request().remoteAddress()))
-                .subscribe().with(caller -> {
-                    ctx.put(CALLER, caller);
-                    ctx.next();
-                }, failure -> refuse(ctx, failure));
+        AccessControl.Admitted admitted;
+        try {
+            admitted = access.check(ctx.request().method().name(), path, ctx.request().getHeader(HttpHeaders.AUTHORIZATION),
+                    address(ctx.request().remoteAddress()));
+        } catch (Refused refused) {
+            refuse(ctx, refused);
+            return;
+        }
+        if (admitted.limit() == null) {
+            // Most requests: no rate limit to take, so no round trip and no reactive hand-off.
+            ctx.put(CALLER, admitted.caller());
+            ctx.next();
+            return;
+        }
+        access.limit(admitted).subscribe().with(caller -> {
+            ctx.put(CALLER, caller);
+            ctx.next();
+        }, failure -> refuse(ctx, failure));
     }
 
     private void refuse(RoutingContext ctx, Throwable failure) {
