@@ -1,6 +1,7 @@
 package io.hotpot.api.rest;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,18 @@ public class CorrelationFilter {
     }
 
     static String correlationId(String given) {
-        return given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        return given != null && SANE.matcher(given).matches() ? given : newId();
+    }
+
+    /**
+     * A fresh id in the shape of a random UUID. It must be unique, not unguessable (it names a
+     * request in logs, it grants nothing), so it comes from the thread's own generator rather than
+     * {@link UUID#randomUUID()}'s shared SecureRandom, which every request would otherwise lock.
+     */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(high, low).toString();
     }
 }
