@@ -30,14 +30,16 @@ public class ChatMetrics {
         messagesOut = Counter.builder(Telemetry.WS_MESSAGES_OUT)
                 .description("Frames queued to members: messages, history, presence, errors")
                 .register(registry);
-        presenceLive = Counter.builder(Telemetry.WS_PRESENCE_FRAMES).tag("kind", "live")
-                .description("Presence frames queued to members: one per join or leave (live), or one per interval (summary)")
-                .register(registry);
-        presenceSummary = Counter.builder(Telemetry.WS_PRESENCE_FRAMES).tag("kind", "summary")
-                .description("Presence frames queued to members: one per join or leave (live), or one per interval (summary)")
-                .register(registry);
+        presenceLive = presenceCounter(registry, "live");
+        presenceSummary = presenceCounter(registry, "summary");
         slowConsumers = Counter.builder(Telemetry.WS_SLOW_CONSUMERS)
                 .description("Members disconnected because they stopped reading (send queue full)")
+                .register(registry);
+    }
+
+    private static Counter presenceCounter(MeterRegistry registry, String kind) {
+        return Counter.builder(Telemetry.WS_PRESENCE_FRAMES).tag("kind", kind)
+                .description("Presence frames queued to members: one per join or leave (live), or one per interval (summary)")
                 .register(registry);
     }
 
