@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Chat load against chat-service's WebSocket rooms (ws://host:port/ws/chat/{room}/), with the
@@ -175,11 +177,20 @@ public class ChatLoad {
         private final Thread loop;
         private volatile boolean running = true;
 
+        /** Offer permessage-deflate as browsers do (-Dchatload.deflate=true); compressed frames are inflated. */
+        static final boolean DEFLATE = Boolean.getBoolean("chatload.deflate");
+        /** Connections whose upgrade answer accepted permessage-deflate. */
+        static final AtomicInteger DEFLATED = new AtomicInteger();
+        private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+
         private static final class Conn {
             final SocketChannel channel;
             final Receiver receiver;
             ByteBuffer in = ByteBuffer.allocate(1 << 16);
             boolean upgraded;
+            /** The connection's inflater when the server compresses (kept: the server may take over its context). */
+            Inflater inflater;
+            byte[] inflated = new byte[1 << 12];
 
             Conn(SocketChannel channel, Receiver receiver) {
                 this.channel = channel;
@@ -188,11 +199,17 @@ public class ChatLoad {
         }
 
         NioReceivers(String host, int port, String path, List<Receiver> receivers) throws IOException {
-            byte[] handshake = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
-                    + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: hotpot.v1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            for (Receiver receiver : receivers) {
+            this(host, port, java.util.Collections.nCopies(receivers.size(), path), receivers);
+        }
+
+        NioReceivers(String host, int port, List<String> paths, List<Receiver> receivers) throws IOException {
+            for (int i = 0; i < receivers.size(); i++) {
+                Receiver receiver = receivers.get(i);
+                byte[] handshake = ("GET " + paths.get(i) + " HTTP/1.1\r\nHost: " + host + ":" + port
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+                        + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: hotpot.v1"
+                        + (DEFLATE ? "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits" : "")
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 SocketChannel channel = SocketChannel.open(new InetSocketAddress(host, port));
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ByteBuffer out = ByteBuffer.wrap(handshake);
@@ -254,8 +271,13 @@ public class ChatLoad {
                     in.limit(in.capacity());
                     return;
                 }
-                if (!new String(a, 0, Math.min(end, 16), StandardCharsets.US_ASCII).contains(" 101")) {
-                    throw new IOException("no upgrade: " + new String(a, 0, end, StandardCharsets.US_ASCII));
+                String answer = new String(a, 0, end, StandardCharsets.US_ASCII);
+                if (!answer.substring(0, Math.min(end, 16)).contains(" 101")) {
+                    throw new IOException("no upgrade: " + answer);
+                }
+                if (answer.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
+                    conn.inflater = new Inflater(true);
+                    DEFLATED.incrementAndGet();
                 }
                 conn.upgraded = true;
                 in.position(end);
@@ -290,7 +312,9 @@ public class ChatLoad {
                 }
                 int opcode = b0 & 0x0f;
                 int payload = start + header;
-                if (opcode == 1) {
+                if (opcode == 1 && (b0 & 0x40) != 0) { // compressed (RSV1): inflate the message and its tail
+                    conn.receiver.handle(inflate(conn, a, payload, (int) length), now);
+                } else if (opcode == 1) {
                     conn.receiver.handle(new String(a, payload, (int) length, StandardCharsets.ISO_8859_1), now);
                 } else if (opcode == 8) {
                     conn.receiver.closeCode = length >= 2 ? ((a[payload] & 0xff) << 8) | (a[payload + 1] & 0xff) : 1005;
@@ -306,9 +330,37 @@ public class ChatLoad {
             in.compact();
         }
 
+        private static String inflate(Conn conn, byte[] a, int offset, int length) throws IOException {
+            Inflater inflater = conn.inflater;
+            if (inflater == null) {
+                throw new IOException("a compressed frame on a connection without permessage-deflate");
+            }
+            byte[] input = Arrays.copyOfRange(a, offset, offset + length + 4);
+            System.arraycopy(DEFLATE_TAIL, 0, input, length, 4);
+            inflater.setInput(input);
+            int size = 0;
+            try {
+                while (!inflater.needsInput()) {
+                    if (size == conn.inflated.length) {
+                        conn.inflated = Arrays.copyOf(conn.inflated, size * 2);
+                    }
+                    size += inflater.inflate(conn.inflated, size, conn.inflated.length - size);
+                }
+            } catch (DataFormatException e) {
+                throw new IOException("bad deflate data", e);
+            }
+            return new String(conn.inflated, 0, size, StandardCharsets.ISO_8859_1);
+        }
+
         @Override
         public void close() throws IOException {
             running = false;
+            selector.wakeup();
+            try {
+                loop.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             for (SocketChannel channel : channels) {
                 channel.close();
             }
@@ -452,11 +504,11 @@ public class ChatLoad {
         System.out.println(String.format(Locale.ROOT,
                 "clients=%d connected=%d messages=%d sent=%d rate=%.0f expected=%d delivered=%d lost=%d duplicates=%d "
                         + "closed=%d errors=%d connect_s=%.2f send_s=%.3f wall_s=%.3f deliveries_per_s=%.0f "
-                        + "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f client_send_cpu_s=%.2f chat_send_cpu_s=%.2f",
+                        + "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f client_send_cpu_s=%.2f chat_send_cpu_s=%.2f deflate=%d",
                 n, connected, messages, sent, rate, (long) n * sent, delivered, (long) n * sent - delivered, duplicates,
                 closed, errors, connectSeconds, (sendEnd - start) / 1e9, wall, delivered / wall,
                 pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1000.0,
-                (cpu1 - cpu0) / 1e9, chatCpu1 - chatCpu0));
+                (cpu1 - cpu0) / 1e9, chatCpu1 - chatCpu0, NioReceivers.DEFLATED.get()));
         if (nio != null) {
             nio.close();
         } else {
@@ -558,18 +610,31 @@ public class ChatLoad {
         long t0 = System.nanoTime();
         // The first member of a room makes chat-service read the room's stream on its relay
         // connection, whose pool queues at most 24 waiters (more fail the join): open one member
-        // per room first, 16 rooms at a time, each batch joined before the next.
+        // per room first, 16 rooms at a time, each batch joined before the next. The members are
+        // NIO sockets as in fanout (-Dchatload.client=jdk for the JDK client; -Dchatload.deflate=true
+        // offers permessage-deflate as browsers do).
+        boolean jdk = "jdk".equals(System.getProperty("chatload.client", "nio"));
         List<WebSocket> open = new ArrayList<>();
+        List<NioReceivers> nio = new ArrayList<>();
+        List<String> paths = uris.stream().map(URI::getPath).toList();
         int firsts = Math.min(rooms, n);
         for (int from = 0; from < firsts; from += 16) {
             int to = Math.min(firsts, from + 16);
-            open.addAll(connect(clients, uris.subList(from, to), receivers.subList(from, to)));
+            if (jdk) {
+                open.addAll(connect(clients, uris.subList(from, to), receivers.subList(from, to)));
+            } else {
+                nio.add(new NioReceivers(host, port, paths.subList(from, to), receivers.subList(from, to)));
+            }
             long until = System.nanoTime() + 30_000_000_000L;
             while (joined.getCount() > n - to && System.nanoTime() < until) {
                 Thread.sleep(10);
             }
         }
-        open.addAll(connect(clients, uris.subList(firsts, n), receivers.subList(firsts, n)));
+        if (jdk) {
+            open.addAll(connect(clients, uris.subList(firsts, n), receivers.subList(firsts, n)));
+        } else {
+            nio.add(new NioReceivers(host, port, paths.subList(firsts, n), receivers.subList(firsts, n)));
+        }
         boolean allJoined = joined.await(120, TimeUnit.SECONDS);
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(Math.max(1, hold) * 1000L); // idle: only presence and pings
@@ -578,14 +643,18 @@ public class ChatLoad {
         gc(chatPid);
         long rss1 = rssKb(chatPid);
         long heap1 = heapUsed(base);
-        int connected = open.size() - (int) closed;
+        int connected = (jdk ? open.size() : nio.stream().mapToInt(NioReceivers::connected).sum()) - (int) closed;
         System.out.println(String.format(Locale.ROOT,
-                "connections=%d rooms=%d connected=%d joined_all=%b joined=%d closed=%d connect_s=%.2f rss_before_mb=%.1f rss_after_mb=%.1f "
-                        + "rss_per_conn_kb=%.1f heap_before_mb=%.1f heap_after_mb=%.1f heap_per_conn_kb=%.1f client_cpu_s=%.2f",
-                n, rooms, connected, allJoined, n - joined.getCount(), closed, connectSeconds, rss0 / 1024.0, rss1 / 1024.0,
+                "connections=%d rooms=%d connected=%d joined_all=%b joined=%d closed=%d deflate=%d connect_s=%.2f rss_before_mb=%.1f rss_after_mb=%.1f "
+                        + "rss_peak_mb=%.1f rss_per_conn_kb=%.1f heap_before_mb=%.1f heap_after_mb=%.1f heap_per_conn_kb=%.1f client_cpu_s=%.2f",
+                n, rooms, connected, allJoined, n - joined.getCount(), closed, NioReceivers.DEFLATED.get(), connectSeconds,
+                rss0 / 1024.0, rss1 / 1024.0, peakRss / 1024.0,
                 (rss1 - rss0) / (double) Math.max(1, connected), heap0 / 1048576.0, heap1 / 1048576.0,
                 (heap1 - heap0) / 1024.0 / Math.max(1, connected), ownCpuNanos() / 1e9));
         closeAll(open);
+        for (NioReceivers receiversOnOneThread : nio) {
+            receiversOnOneThread.close();
+        }
     }
 
     static void closeAll(List<WebSocket> sockets) throws InterruptedException {

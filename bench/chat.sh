@@ -7,7 +7,8 @@
 # per connection (BENCH_CHAT_IDLE=0 skips it). BENCH_RUNS (3) times each, after a warm-up. The
 # load client's CPU is reported. Receivers wait 5 s after joining before the first message
 # (-Dchatload.settleMs), so that the presence frames of the joins are not in the figures; the
-# storm runs (below) measure them.
+# storm runs (below) measure them. BENCH_CHAT_DEFLATE=1 makes the client offer permessage-deflate
+# as browsers do (chat-service declines it: docs/decisions/0012).
 # The suite must run with chat limits raised, e.g.
 #   HOTPOT_CHAT_MAX_CONNECTIONS=20000 HOTPOT_CHAT_RATE_PER_SECOND=100000 HOTPOT_CHAT_RATE_BURST=100000 ./hotpot up
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,6 +19,7 @@ SECONDS_EACH="${BENCH_CHAT_SECONDS:-5}"
 IDLE="${BENCH_CHAT_IDLE:-10000}"
 IDLE_ROOMS="${BENCH_CHAT_IDLE_ROOMS:-100}"
 CHAT_PID="$(service_pid chat-service)"
+[ "${BENCH_CHAT_DEFLATE:-0}" = 0 ] || CLIENT=("${CLIENT[0]}" -Dchatload.deflate=true "${CLIENT[@]:1}")
 # One descriptor per connection in the client (the JVM raises its soft limit to the hard one).
 ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -gt $((IDLE + 1000)) ] || say "warning: ulimit -n is $(ulimit -n); $IDLE connections may not fit"

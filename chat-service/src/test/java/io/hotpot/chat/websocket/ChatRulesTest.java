@@ -262,6 +262,39 @@ class ChatRulesTest {
         }
     }
 
+    @Test
+    void aBrowserAskingForCompressionGetsUncompressedFrames() throws Exception {
+        // Browsers always offer permessage-deflate; chat-service declines it (docs/decisions/0012).
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes());
+            out.write(("GET /ws/chat/" + room + "/ HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                    + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: hotpot.v1"
+                    + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            while (answer.indexOf("\r\n\r\n") < 0) {
+                answer.append((char) in.read());
+            }
+            String headers = answer.toString().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(headers.startsWith("http/1.1 101"), answer.toString());
+            assertTrue(!headers.contains("sec-websocket-extensions"), "compression was negotiated: " + answer);
+            int b0 = in.read();
+            assertEquals(0x1, b0 & 0x0f, "the first frame is text");
+            assertEquals(0, b0 & 0x40, "the first frame is not compressed (RSV1 clear)");
+            int len = in.read() & 0x7f;
+            if (len == 126) {
+                len = (in.read() << 8) | in.read();
+            }
+            String frame = new String(in.readNBytes(len), StandardCharsets.UTF_8);
+            assertTrue(frame.contains("\"type\":\"history\""), frame);
+        }
+    }
+
     private static void skipHeaders(InputStream in) throws Exception {
         int matched = 0;
         while (matched < 4) {
