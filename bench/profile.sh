@@ -67,4 +67,40 @@ summarise() { # service
     }' | sed -E 's/^([0-9]+)\t(.*)$/- \1 samples: `\2`/'
   echo
 }
-for service in "${!PIDS[@]}"; do summarise "$service"; done | tee "$OUT/profile-$MODE.md"
+# What each step of api-service's request path costs (hello mode): every sample is billed to the
+# step nearest the top of its stack (each filter calls the next one, so an outer step's share is
+# only its own work); samples in none of them are the HTTP server and Netty beneath the steps.
+by_step() { # service
+  "$JFR" print --stack-depth 96 --events jdk.ExecutionSample "$OUT/$1.jfr" | awk '
+    BEGIN {
+      n = split("io.hotpot.api.rest.CorrelationFilter|correlation id (CorrelationFilter);" \
+        "io.hotpot.api.rest.BodySizeLimit|body size limit (BodySizeLimit);" \
+        "io.hotpot.api.security.SecurityHeaders|security headers (SecurityHeaders);" \
+        "io.hotpot.api.security.|access policy (AccessFilter, AccessControl, EndpointPolicy);" \
+        "io.quarkus.vertx.http.runtime.cors|CORS (Quarkus CORSFilter);" \
+        "io.quarkus.micrometer|metrics (Micrometer HTTP binder);io.micrometer|metrics (Micrometer HTTP binder);" \
+        "io.quarkus.vertx.http.runtime.security|Quarkus HTTP security;" \
+        "io.hotpot.api.rest.DemoResource|the endpoint (DemoResource.hello);" \
+        "org.jboss.resteasy.reactive|REST layer (Quarkus REST);io.quarkus.resteasy.reactive|REST layer (Quarkus REST);" \
+        "io.vertx.ext.web|routing (Vert.x Web)", steps, ";")
+      for (i = 1; i <= n; i++) { split(steps[i], kv, "|"); key[i] = kv[1]; label[i] = kv[2] }
+    }
+    /^jdk.ExecutionSample/ { samples++ }
+    /stackTrace = \[/ { trace = 1; billed = 0; next }
+    trace && /^[[:space:]]*\]/ { if (!billed) bill["HTTP server, Netty and the JVM beneath the steps"]++; trace = 0; next }
+    trace && /line:/ && !billed {
+      frame = $0; sub(/^[[:space:]]+/, "", frame)
+      for (i = 1; i <= n; i++) if (index(frame, key[i]) == 1) { bill[label[i]]++; billed = 1; break }
+    }
+    END {
+      printf "Samples billed to the step nearest the top of the stack (%d samples):\n\n", samples
+      cmd = "sort -t\"\t\" -k1,1nr"
+      for (b in bill) printf "%.1f%%\t%s\n", 100 * bill[b] / samples, b | cmd
+      close(cmd)
+    }' | sed -E 's/^([0-9.]+%)\t(.*)$/- \1 \2/'
+  echo
+}
+for service in "${!PIDS[@]}"; do
+  summarise "$service"
+  [ "$MODE" != hello ] || by_step "$service"
+done | tee "$OUT/profile-$MODE.md"

@@ -2,9 +2,7 @@ package io.hotpot.api.security;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -39,22 +37,6 @@ public final class EndpointPolicy {
      * @param limit the rate limit that applies, or {@code null}
      */
     public record Rule(String method, String path, Role role, Limit limit) {
-        boolean matches(String requestMethod, String[] segments) {
-            if (!method.equals(requestMethod)) {
-                return false;
-            }
-            String[] template = TEMPLATES.computeIfAbsent(path, EndpointPolicy::split);
-            if (template.length != segments.length) {
-                return false;
-            }
-            for (int i = 0; i < template.length; i++) {
-                if (!(template[i].startsWith("{") || template[i].equals(segments[i]))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         public boolean open() {
             return role == null;
         }
@@ -98,8 +80,8 @@ public final class EndpointPolicy {
 
     /** Runs of slashes, collapsed to one before a path is split. */
     private static final Pattern SLASHES = Pattern.compile("/{2,}");
-    /** The rules' path templates, split once each (every request is judged against all of them). */
-    private static final Map<String, String[]> TEMPLATES = new ConcurrentHashMap<>();
+    /** The rules with their path templates split once (every request is judged against them, in order). */
+    private static final List<Compiled> COMPILED = RULES.stream().map(rule -> new Compiled(rule, split(rule.path()))).toList();
 
     private static final Rule OPEN = new Rule("*", "/**", null, null);
     private static final Rule UNLISTED = new Rule("*", "/api/**", Role.ADMIN, null);
@@ -122,7 +104,27 @@ public final class EndpointPolicy {
     public static Optional<Rule> explicitRule(String method, String path) {
         String judged = "HEAD".equals(method) ? "GET" : method;
         String[] segments = split(path);
-        return RULES.stream().filter(rule -> rule.matches(judged, segments)).findFirst();
+        for (Compiled compiled : COMPILED) {
+            if (compiled.rule().method().equals(judged) && templateMatches(compiled.template(), segments)) {
+                return Optional.of(compiled.rule());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Compiled(Rule rule, String[] template) {
+    }
+
+    private static boolean templateMatches(String[] template, String[] segments) {
+        if (template.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            if (!(template[i].startsWith("{") || template[i].equals(segments[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a path is under {@code /api}, judged without regard to case, so no spelling slips past. */

@@ -3,6 +3,7 @@ package io.hotpot.api.security;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a credential may do. The name is what API keys list and what tokens carry in their
@@ -20,6 +21,9 @@ public enum Role {
     READ,
     /** Revoke tasks, dead letters, schedule changes, and everything the other roles may. */
     ADMIN;
+
+    /** Every role, as one immutable set (what a caller has when authentication is off). */
+    public static final Set<Role> ALL = Set.of(values());
 
     /** The name in keys and tokens: {@code chat}, {@code submit}, {@code read}, {@code admin}. */
     public String id() {

@@ -3,6 +3,7 @@ package io.hotpot.api.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,11 @@ class DemoResourceTest {
 
     @Test
     void sleepWaitsAndAnswers() {
+        long start = System.nanoTime();
         given().get("/api/demo/sleep?seconds=0.2").then().statusCode(200).body(containsString("Slept 0.2 s"));
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waited >= 200, "answered after " + waited + " ms, before the 200 ms it was asked to wait");
+        given().get("/api/demo/sleep?seconds=0").then().statusCode(200).body(containsString("Slept 0 s"));
     }
 
     @Test
