@@ -4,35 +4,13 @@
 #   bench/http.sh            (suite started by ./hotpot up; needs wrk and nginx: apt-get install wrk nginx)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v wrk >/dev/null || die "wrk is missing: apt-get install -y wrk"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-[ -x "$NGINX" ] || die "nginx is missing: apt-get install -y nginx"
 THREADS="${WRK_THREADS:-2}" CONNECTIONS="${WRK_CONNECTIONS:-64}" DURATION="${WRK_DURATION:-10s}"
 API_PID="$(service_pid api-service)"
 
-# nginx with its own config, pid file and temp paths, on a free port, two workers (one per core).
-NG="$OUT/nginx"
-mkdir -p "$NG/www" "$NG/tmp"
-printf 'Hello from Hotpot' >"$NG/www/hello"
-NGINX_PORT="$(free_port)"
-cat >"$NG/nginx.conf" <<CONF
-worker_processes auto;
-pid $NG/nginx.pid;
-error_log $NG/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $NG/tmp/body; proxy_temp_path $NG/tmp/proxy; fastcgi_temp_path $NG/tmp/fastcgi;
-  uwsgi_temp_path $NG/tmp/uwsgi; scgi_temp_path $NG/tmp/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /hello { root $NG/www; default_type text/plain; }
-  }
-}
-CONF
-"$NGINX" -c "$NG/nginx.conf" -e "$NG/error.log"
-trap 'kill "$(cat "$NG/nginx.pid")" 2>/dev/null || true' EXIT
-sleep 0.5
+# nginx serving the same text as a static file.
+mkdir -p "$OUT/nginx/www"
+printf 'Hello from Hotpot' >"$OUT/nginx/www/hello"
+start_nginx nginx "" 4096 "" "location = /hello { root $OUT/nginx/www; default_type text/plain; }"
 curl -fsS "http://127.0.0.1:$NGINX_PORT/hello" >/dev/null || die "nginx does not answer"
 curl -fsS "$API_URL/api/demo/hello" >/dev/null || die "api-service does not answer at $API_URL"
 
@@ -46,7 +24,6 @@ run_wrk() { # name url -> "rps wrk_cpu_s server_cpu_s p99"
 
 say "warming up api-service (JIT) for 5 s"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$API_URL/api/demo/hello" >/dev/null
-NGINX_MASTER="$(cat "$NG/nginx.pid")"
 : >"$OUT/http.results"
 for ((i = 1; i <= RUNS; i++)); do
   load="$(loadavg)"

@@ -70,3 +70,35 @@ timed() {
   awk '{ print $1 + $2 }' "$OUT/last.time" >"$OUT/last.cpu"
 }
 
+# Debian's nginx as a reference server: its own config, pid file and temp paths under $OUT/NAME,
+# on a free port (NGINX_PORT), one worker per core, stopped when the script exits; NGINX_DIR is
+# its folder, NGINX_MASTER the master's pid.
+#   start_nginx NAME MAIN_DIRECTIVES WORKER_CONNECTIONS LISTEN_OPTIONS SERVER_DIRECTIVES
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+start_nginx() {
+  [ -x "$NGINX" ] || die "nginx is missing: apt-get install -y nginx"
+  NGINX_DIR="$OUT/$1"
+  mkdir -p "$NGINX_DIR/tmp"
+  NGINX_PORT="$(free_port)"
+  cat >"$NGINX_DIR/nginx.conf" <<CONF
+$2
+worker_processes auto;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections $3; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $NGINX_DIR/tmp/body; proxy_temp_path $NGINX_DIR/tmp/proxy; fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+  uwsgi_temp_path $NGINX_DIR/tmp/uwsgi; scgi_temp_path $NGINX_DIR/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT$4;
+    $5
+  }
+}
+CONF
+  "$NGINX" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log"
+  trap 'kill "$(cat "$NGINX_DIR/nginx.pid")" 2>/dev/null || true' EXIT
+  sleep 0.5
+  NGINX_MASTER="$(cat "$NGINX_DIR/nginx.pid")"
+}

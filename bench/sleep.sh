@@ -10,34 +10,12 @@ NS="${BENCH_SLEEP_NS:-1000 10000}"
 API_PID="$(service_pid api-service)"
 # The client needs a descriptor per connection (the JVM raises its own soft limit to the hard one).
 ulimit -n "$(ulimit -Hn)"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 NGINX_PORT=""
 if [ "${BENCH_SLEEP_NGINX:-1}" != 0 ]; then
-  [ -x "$NGINX" ] && [ -f "$ECHO_MODULE" ] || die "nginx's echo module is missing: apt-get install -y nginx libnginx-mod-http-echo"
-  NG="$OUT/nginx-sleep"
-  mkdir -p "$NG/tmp"
-  NGINX_PORT="$(free_port)"
-  cat >"$NG/nginx.conf" <<CONF
-load_module $ECHO_MODULE;
-worker_processes auto;
-worker_rlimit_nofile 40000;
-pid $NG/nginx.pid;
-error_log $NG/error.log warn;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  client_body_temp_path $NG/tmp/body; proxy_temp_path $NG/tmp/proxy; fastcgi_temp_path $NG/tmp/fastcgi;
-  uwsgi_temp_path $NG/tmp/uwsgi; scgi_temp_path $NG/tmp/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT backlog=16384;
-    location /sleep { echo_sleep 5; echo "slept"; }
-  }
-}
-CONF
-  "$NGINX" -c "$NG/nginx.conf" -e "$NG/error.log"
-  trap 'kill "$(cat "$NG/nginx.pid")" 2>/dev/null || true' EXIT
-  sleep 0.5
+  [ -f "$ECHO_MODULE" ] || die "nginx's echo module is missing: apt-get install -y nginx libnginx-mod-http-echo"
+  start_nginx nginx-sleep "load_module $ECHO_MODULE; worker_rlimit_nofile 40000;" 20000 " backlog=16384" \
+    'location /sleep { echo_sleep 5; echo "slept"; }'
 fi
 : >"$OUT/sleep.results"
 for n in $NS; do

@@ -221,14 +221,7 @@ class ChatRulesTest {
     @Test
     void theServerPingsAndClosesASilentConnectionAfterTheIdleTimeout() throws Exception {
         // A raw socket that completes the handshake and then never answers the server's pings.
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes());
-            out.write(("GET /ws/chat/" + room + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = upgrade("/ws/chat/" + room, "", 20_000)) {
             InputStream in = socket.getInputStream();
             long start = System.nanoTime();
             int closeCode = -1;
@@ -265,16 +258,8 @@ class ChatRulesTest {
     @Test
     void aBrowserAskingForCompressionGetsUncompressedFrames() throws Exception {
         // Browsers always offer permessage-deflate; chat-service declines it (docs/decisions/0012).
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes());
-            out.write(("GET /ws/chat/" + room + "/ HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                    + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: hotpot.v1"
-                    + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = upgrade("/ws/chat/" + room + "/", "Sec-WebSocket-Protocol: hotpot.v1\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n", 10_000)) {
             InputStream in = socket.getInputStream();
             StringBuilder answer = new StringBuilder();
             while (answer.indexOf("\r\n\r\n") < 0) {
@@ -293,6 +278,19 @@ class ChatRulesTest {
             String frame = new String(in.readNBytes(len), StandardCharsets.UTF_8);
             assertTrue(frame.contains("\"type\":\"history\""), frame);
         }
+    }
+
+    /** A raw socket that has sent a WebSocket upgrade for {@code path} with the extra header lines given. */
+    private Socket upgrade(String path, String headers, int readTimeoutMillis) throws Exception {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        socket.setSoTimeout(readTimeoutMillis);
+        OutputStream out = socket.getOutputStream();
+        String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes());
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
     }
 
     private static void skipHeaders(InputStream in) throws Exception {
