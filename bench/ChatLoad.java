@@ -55,8 +55,11 @@ import java.util.zip.Inflater;
  *     is in the room throughout), messages it lost, and the presence frames all members received.
  * java ChatLoad idle host port connections rooms holdSeconds chatPid
  *     Memory per connection: chat-service's VmRSS and heap used (after a GC through jcmd) before
- *     and with `connections` idle members spread over `rooms` fresh rooms.
+ *     and with `connections` idle members spread over `rooms` fresh rooms (NIO receivers too).
  * </pre>
+ * -Dchatload.deflate=true makes the NIO receivers offer permessage-deflate in their upgrade, as
+ * every browser does, and inflate the frames the server compresses; `deflate=` in the output
+ * counts the connections on which the server accepted it.
  */
 public class ChatLoad {
     static final String TAG = "cb" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
