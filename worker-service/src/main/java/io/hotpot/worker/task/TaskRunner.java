@@ -308,8 +308,12 @@ public class TaskRunner {
             Instant until = Instant.now().plus(leaseLength);
             try {
                 if (!store.lease(task, workerId, attempt, until)) {
-                    LOG.infof("HOTPOT-WORKER-062 task %s is no longer STARTED here in attempt %d; not leasing it",
-                            task.id(), attempt);
+                    // A newer attempt has the task (a duplicate delivery of an at-least-once step) or it is
+                    // final: this delivery is not needed again. Held unacknowledged, it would outlive
+                    // RabbitMQ's consumer_timeout, whose closing of the channel requeues every delivery on it.
+                    LOG.infof("HOTPOT-WORKER-062 task %s is no longer STARTED here in attempt %d; not leasing it, "
+                            + "acknowledging its delivery", task.id(), attempt);
+                    ack.run();
                     return;
                 }
             } catch (RuntimeException e) {

@@ -117,6 +117,31 @@ class LeaseTest {
     }
 
     @Test
+    void aStaleAttemptAcknowledgesItsDeliveryInsteadOfLeasing() throws Exception {
+        id = UUID.randomUUID().toString();
+        TaskMessage message = new TaskMessage(id, "sleep", mapper.readTree("{\"seconds\":3}"), QUEUE, 0, Instant.now(),
+                "corr-" + id);
+        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
+                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(), mapper.writeValueAsBytes(message));
+        channel.waitForConfirmsOrDie(5000);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> "STARTED".equals(status()));
+        // Before lease-after (1 s): a newer attempt of the task starts on another worker (as when a
+        // lapsed lease and a redelivery both bring it back).
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of("worker", "another-worker", "attempts", "2"));
+
+        // At lease-after this attempt finds the record moved on: no lease, and its delivery acknowledged.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> unacked(Amqp.queueName(QUEUE)) == 0);
+        assertEquals(List.of(id), runner.runningIds(), "acknowledged while the stale attempt still runs");
+        assertTrue(leaseScore().isEmpty(), "no lease taken");
+        // When it ends, nothing is settled twice and nothing comes back.
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
+        assertEquals(0, channel.messageCount(Amqp.queueName(QUEUE)));
+        assertEquals(0, unacked(Amqp.queueName(QUEUE)));
+        assertEquals(1, channel.consumerCount(Amqp.queueName(QUEUE)), "the worker's channel still consumes");
+    }
+
+    @Test
     void aLongAttemptIsAckedEarlyHoldsARenewedLeaseAndDropsItWhenItEnds() throws Exception {
         id = UUID.randomUUID().toString();
         TaskMessage message = new TaskMessage(id, "sleep", mapper.readTree("{\"seconds\":4}"), QUEUE, 0, Instant.now(),
