@@ -116,14 +116,19 @@ class LeaseTest {
         throw new AssertionError("queue " + queue + " not listed: " + out);
     }
 
-    @Test
-    void aStaleAttemptAcknowledgesItsDeliveryInsteadOfLeasing() throws Exception {
+    /** Publishes a {@code sleep} task of {@code seconds} to the worker's queue, confirmed; its id in {@link #id}. */
+    private void publishSleep(int seconds) throws Exception {
         id = UUID.randomUUID().toString();
-        TaskMessage message = new TaskMessage(id, "sleep", mapper.readTree("{\"seconds\":3}"), QUEUE, 0, Instant.now(),
-                "corr-" + id);
+        TaskMessage message = new TaskMessage(id, "sleep", mapper.readTree("{\"seconds\":" + seconds + "}"), QUEUE, 0,
+                Instant.now(), "corr-" + id);
         channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
                 new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(), mapper.writeValueAsBytes(message));
         channel.waitForConfirmsOrDie(5000);
+    }
+
+    @Test
+    void aStaleAttemptAcknowledgesItsDeliveryInsteadOfLeasing() throws Exception {
+        publishSleep(3);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> "STARTED".equals(status()));
         // Before lease-after (1 s): a newer attempt of the task starts on another worker (as when a
         // lapsed lease and a redelivery both bring it back).
@@ -143,12 +148,7 @@ class LeaseTest {
 
     @Test
     void aLongAttemptIsAckedEarlyHoldsARenewedLeaseAndDropsItWhenItEnds() throws Exception {
-        id = UUID.randomUUID().toString();
-        TaskMessage message = new TaskMessage(id, "sleep", mapper.readTree("{\"seconds\":4}"), QUEUE, 0, Instant.now(),
-                "corr-" + id);
-        channel.basicPublish(Amqp.TASKS_EXCHANGE, QUEUE, true,
-                new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(id).build(), mapper.writeValueAsBytes(message));
-        channel.waitForConfirmsOrDie(5000);
+        publishSleep(4);
 
         // Converted to a lease while it runs: its message in the due set, due in the future.
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> leaseScore().isPresent());
