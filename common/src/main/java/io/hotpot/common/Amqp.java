@@ -34,8 +34,24 @@ public final class Amqp {
     public static final String PING_QUEUE = "hotpot.ping";
     /** Logical queue used when a submission names none. */
     public static final String DEFAULT_QUEUE = "default";
-    /** Highest task priority; queues are declared with {@code x-max-priority} of this value. */
+    /** Highest task priority; classic queues are declared with {@code x-max-priority} of this value. */
     public static final int MAX_PRIORITY = 9;
+    /**
+     * Lowest priority of an urgent task: where task queues are quorum queues, which have no
+     * priorities, a task of this priority or higher goes to {@link #urgentQueueName(String)}, which
+     * workers consume beside the queue (docs/decisions/0032-rabbitmq-cluster.md).
+     */
+    public static final int URGENT_PRIORITY = 5;
+    /** Header a quorum queue sets on each delivery: how many times the message was returned to it before. */
+    public static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+
+    /** How the task and dead-letter queues are declared: {@code rabbitmq.queue-type}. */
+    public enum QueueType {
+        /** Classic queues on one node, with message priorities ({@code x-max-priority}); for a single node. */
+        CLASSIC,
+        /** Quorum queues, replicated over a cluster's nodes, with a delivery limit; no priorities. */
+        QUORUM
+    }
 
     private Amqp() {
     }
@@ -48,6 +64,25 @@ public final class Amqp {
      */
     public static Map<String, Object> queueArguments() {
         return Map.of("x-max-priority", MAX_PRIORITY, "x-dead-letter-exchange", DEAD_EXCHANGE);
+    }
+
+    /**
+     * Arguments of a task queue (and of an urgent queue) of the given type. A quorum queue takes no
+     * priority; it dead-letters a message returned to it more than {@code deliveryLimit} times
+     * (x-death reason {@code delivery_limit}), and tells each delivery how often the message was
+     * returned before ({@link #DELIVERY_COUNT_HEADER}).
+     */
+    public static Map<String, Object> queueArguments(QueueType type, int deliveryLimit) {
+        return switch (type) {
+            case CLASSIC -> queueArguments();
+            case QUORUM -> Map.of("x-queue-type", "quorum", "x-delivery-limit", deliveryLimit,
+                    "x-dead-letter-exchange", DEAD_EXCHANGE);
+        };
+    }
+
+    /** Arguments of the queues that only keep messages (dead letters, unroutable tasks): the type alone. */
+    public static Map<String, Object> keepingQueueArguments(QueueType type) {
+        return type == QueueType.QUORUM ? Map.of("x-queue-type", "quorum") : Map.of();
     }
 
     /** Arguments of {@link #TASKS_EXCHANGE}: its alternate exchange. */
@@ -64,9 +99,26 @@ public final class Amqp {
     }
 
     /**
+     * The durable queue holding the urgent tasks of a logical queue where task queues are quorum
+     * queues ({@link #URGENT_PRIORITY}); declared with the task queue's arguments.
+     */
+    public static String urgentQueueName(String logicalQueue) {
+        return "hotpot.urgent." + logicalQueue;
+    }
+
+    /**
+     * Routing key of a logical queue's urgent tasks on {@link #TASKS_EXCHANGE}; the colon is not
+     * allowed in a logical queue's name, so it never routes to another queue.
+     */
+    public static String urgentRoutingKey(String logicalQueue) {
+        return "urgent:" + logicalQueue;
+    }
+
+    /**
      * The durable queue keeping a logical queue's dead letters: tasks that failed for good after
      * their retries, and messages a worker rejected (unknown type, undecodable). Bound to
-     * {@link #DEAD_EXCHANGE} with the logical queue name; no arguments.
+     * {@link #DEAD_EXCHANGE} with the logical queue name and its {@link #urgentRoutingKey(String)};
+     * declared with {@link #keepingQueueArguments(QueueType)}.
      */
     public static String deadQueueName(String logicalQueue) {
         return "hotpot.dead." + logicalQueue;

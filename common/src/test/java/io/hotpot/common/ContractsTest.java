@@ -2,6 +2,7 @@ package io.hotpot.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -109,6 +110,21 @@ class ContractsTest {
         }
         assertEquals(EnumSet.of(TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.REVOKED), finals);
         assertFalse(TaskStatus.RETRY.isFinal());
+    }
+
+    @Test
+    void quorumQueuesCarryNoPriorityAndALimitAndUrgentTasksRouteApart() {
+        var quorum = Amqp.queueArguments(Amqp.QueueType.QUORUM, 7);
+        assertEquals("quorum", quorum.get("x-queue-type"));
+        assertEquals(7, quorum.get("x-delivery-limit"));
+        assertEquals(Amqp.DEAD_EXCHANGE, quorum.get("x-dead-letter-exchange"));
+        assertFalse(quorum.containsKey("x-max-priority"), "RabbitMQ refuses x-max-priority on a quorum queue");
+        assertEquals(Amqp.queueArguments(), Amqp.queueArguments(Amqp.QueueType.CLASSIC, 7));
+        assertEquals("quorum", Amqp.keepingQueueArguments(Amqp.QueueType.QUORUM).get("x-queue-type"));
+        assertTrue(Amqp.keepingQueueArguments(Amqp.QueueType.CLASSIC).isEmpty());
+        assertEquals("hotpot.urgent.default", Amqp.urgentQueueName(Amqp.DEFAULT_QUEUE));
+        assertNotEquals(Amqp.queueName(Amqp.DEFAULT_QUEUE), Amqp.urgentQueueName(Amqp.DEFAULT_QUEUE));
+        assertTrue(Amqp.urgentRoutingKey("a.b").contains(":"), "no logical queue name holds a colon");
     }
 
     @Test

@@ -25,8 +25,11 @@ public class QueueInspector {
         this.admin = admin;
     }
 
-    /** A task queue as RabbitMQ sees it right now. */
+    /** A task queue as RabbitMQ sees it right now; the depth counts its urgent queue's tasks too. */
     public record QueueState(String name, String amqpQueue, long depth, long consumers) {
+        QueueState plus(long urgent) {
+            return new QueueState(name, amqpQueue, depth + urgent, consumers);
+        }
     }
 
     /** The state of each logical queue that exists; missing ones are left out. */
@@ -34,7 +37,10 @@ public class QueueInspector {
         return Uni.createFrom().deferred(() -> {
             List<Uni<QueueState>> each = new ArrayList<>();
             for (String queue : logicalQueues) {
-                each.add(admin.call(channel -> state(channel, queue)));
+                // One channel each: a passive declaration of a missing queue closes its channel.
+                each.add(admin.call(channel -> state(channel, queue)).chain(state -> state == null
+                        ? Uni.createFrom().nullItem()
+                        : admin.call(channel -> depth(channel, Amqp.urgentQueueName(queue))).map(state::plus)));
             }
             if (each.isEmpty()) {
                 return Uni.createFrom().item(List.<QueueState>of());
@@ -61,6 +67,14 @@ public class QueueInspector {
             return new QueueState(queue, ok.getQueue(), ok.getMessageCount(), ok.getConsumerCount());
         } catch (IOException missing) {
             return null; // not declared (yet): no worker ever consumed it and nothing was sent to it
+        }
+    }
+
+    private static long depth(Channel channel, String amqpQueue) {
+        try {
+            return channel.queueDeclarePassive(amqpQueue).getMessageCount();
+        } catch (IOException missing) {
+            return 0; // declared before urgent queues existed: nothing waits there
         }
     }
 }

@@ -3,7 +3,9 @@ package io.hotpot.messaging;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,7 +21,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Declares Hotpot's RabbitMQ objects by name: the exchanges ({@link Amqp#TASKS_EXCHANGE} with its
  * alternate exchange, {@link Amqp#DEAD_EXCHANGE}, {@link Amqp#UNROUTABLE_EXCHANGE} and its queue)
- * and, for a logical queue, its task queue and dead-letter queue with their bindings. Every service
+ * and, for a logical queue, its task queue, its urgent queue (used with quorum queues) and its
+ * dead-letter queue with their bindings, of the configured type ({@link QueueArguments}). Every service
  * declares what it needs before it relies on it; declarations are idempotent, and their arguments
  * come from {@link Amqp} so that they never disagree.
  */
@@ -28,9 +31,11 @@ public class QueueTopology {
     private static final Logger LOG = Logger.getLogger(QueueTopology.class);
 
     private final AdminConnection admin;
+    private final QueueArguments arguments;
 
-    public QueueTopology(AdminConnection admin) {
+    public QueueTopology(AdminConnection admin, QueueArguments arguments) {
         this.admin = admin;
+        this.arguments = arguments;
     }
 
     /** Declares the exchanges and the given logical queues (each with its dead-letter queue). */
@@ -57,20 +62,27 @@ public class QueueTopology {
                         e -> LOG.warnf("HOTPOT-MSG-011 the task queues %s were not declared: %s", logicalQueues, e.getMessage()));
     }
 
-    private static void declareExchanges(Channel channel) throws IOException {
+    private void declareExchanges(Channel channel) throws IOException {
         channel.exchangeDeclare(Amqp.UNROUTABLE_EXCHANGE, BuiltinExchangeType.FANOUT, true);
-        channel.queueDeclare(Amqp.UNROUTABLE_QUEUE, true, false, false, null);
+        channel.queueDeclare(Amqp.UNROUTABLE_QUEUE, true, false, false, arguments.keeping());
         channel.queueBind(Amqp.UNROUTABLE_QUEUE, Amqp.UNROUTABLE_EXCHANGE, "");
         channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, Amqp.exchangeArguments());
         channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, BuiltinExchangeType.DIRECT, true);
-        channel.queueDeclare(Amqp.PING_QUEUE, true, false, false, java.util.Map.of("x-max-length", 0));
+        Map<String, Object> ping = new HashMap<>(arguments.keeping());
+        ping.put("x-max-length", 0);
+        channel.queueDeclare(Amqp.PING_QUEUE, true, false, false, ping);
         channel.queueBind(Amqp.PING_QUEUE, Amqp.TASKS_EXCHANGE, Amqp.PING_QUEUE);
     }
 
-    private static void declareQueue(Channel channel, String queue) throws IOException {
-        channel.queueDeclare(Amqp.queueName(queue), true, false, false, Amqp.queueArguments());
+    private void declareQueue(Channel channel, String queue) throws IOException {
+        channel.queueDeclare(Amqp.queueName(queue), true, false, false, arguments.task());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
-        channel.queueDeclare(Amqp.deadQueueName(queue), true, false, false, null);
+        // Used with quorum queues only, declared with either type: workers consume it whatever the type.
+        channel.queueDeclare(Amqp.urgentQueueName(queue), true, false, false, arguments.task());
+        channel.queueBind(Amqp.urgentQueueName(queue), Amqp.TASKS_EXCHANGE, Amqp.urgentRoutingKey(queue));
+        channel.queueDeclare(Amqp.deadQueueName(queue), true, false, false, arguments.keeping());
         channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
+        // An urgent task rejected by a worker keeps its routing key into the dead letters.
+        channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, Amqp.urgentRoutingKey(queue));
     }
 }

@@ -23,7 +23,8 @@ import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
 /**
  * Publishes tasks to {@link Amqp#TASKS_EXCHANGE} through the {@code tasks-out} channel: persistent,
- * routed by the logical queue, with the task's priority, and complete only when RabbitMQ confirmed
+ * routed by the logical queue (urgent ones apart with quorum queues, {@link #routingKey}), with the
+ * task's priority, and complete only when RabbitMQ confirmed
  * that it holds the message. A stage that fails with {@link PublishException#timedOut()} leaves it
  * unknown whether RabbitMQ holds the message; the caller makes sure a late copy does not run.
  */
@@ -38,6 +39,7 @@ public class TaskPublisher {
     private final ObjectMapper mapper;
     private final AdminConnection admin;
     private final Duration timeout;
+    private final boolean urgentApart;
 
     public TaskPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER) Emitter<byte[]> emitter,
             ObjectMapper mapper, AdminConnection admin, RabbitConfig config) {
@@ -45,6 +47,7 @@ public class TaskPublisher {
         this.mapper = mapper;
         this.admin = admin;
         this.timeout = config.publishTimeout();
+        this.urgentApart = config.queueType() == Amqp.QueueType.QUORUM;
     }
 
     /** Whether RabbitMQ answers right now; a publish while it does not would only wait for the timeout. */
@@ -69,7 +72,16 @@ public class TaskPublisher {
      */
     public CompletionStage<Void> publish(String queue, int priority, String id, String type, String correlationId,
             Instant createdAt, byte[] body) {
-        return ConfirmedSend.send(emitter, body, properties(queue, priority, id, type, correlationId, createdAt), timeout);
+        return ConfirmedSend.send(emitter, body,
+                properties(routingKey(queue, priority, urgentApart), priority, id, type, correlationId, createdAt), timeout);
+    }
+
+    /**
+     * Where a task goes on {@link Amqp#TASKS_EXCHANGE}: its logical queue, or, with quorum queues
+     * (no priorities), that queue's urgent queue when its priority is {@link Amqp#URGENT_PRIORITY} or more.
+     */
+    static String routingKey(String queue, int priority, boolean urgentApart) {
+        return urgentApart && priority >= Amqp.URGENT_PRIORITY ? Amqp.urgentRoutingKey(queue) : queue;
     }
 
     static OutgoingRabbitMQMetadata properties(String routingKey, Integer priority, String id, String type,

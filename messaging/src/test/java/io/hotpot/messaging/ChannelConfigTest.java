@@ -1,6 +1,7 @@
 package io.hotpot.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
@@ -45,20 +46,38 @@ class ChannelConfigTest {
     }
 
     @Test
-    void theConnectorTakesTheBrokerFromRabbitmqKeysAndRecovers() throws IOException {
+    void theConnectorMakesItsConnectionsFromTheRabbitmqKeysOnly() throws IOException {
         Properties p = shared();
-        assertEquals("${rabbitmq.host}", p.getProperty("rabbitmq-host"));
-        assertEquals("${rabbitmq.port}", p.getProperty("rabbitmq-port"));
-        assertEquals("${rabbitmq.username}", p.getProperty("rabbitmq-username"));
-        assertEquals("${rabbitmq.password:}", p.getProperty("rabbitmq-password"));
+        assertEquals(io.hotpot.messaging.internals.RabbitConnections.CLIENT_OPTIONS,
+                p.getProperty("mp.messaging.connector.smallrye-rabbitmq.client-options-name"));
+        for (String key : p.stringPropertyNames()) {
+            assertFalse(key.matches("rabbitmq-(host|port|username|password|addresses|virtual-host|ssl).*"),
+                    key + ": the connector's own broker keys are not used, its connections come from rabbitmq.*");
+        }
         assertEquals(null, p.getProperty("rabbitmq.password"), "no password outside dev and test");
-        assertEquals("true", p.getProperty("mp.messaging.connector.smallrye-rabbitmq.automatic-recovery-enabled"));
+        assertEquals("2147483647", p.getProperty("rabbitmq-reconnect-attempts"), "publishers reconnect for as long as it takes");
     }
 
     @Test
     void theWorkExchangeParksWhatNoQueueTakes() {
         assertEquals(Amqp.UNROUTABLE_EXCHANGE, Amqp.exchangeArguments().get("alternate-exchange"));
-        assertEquals(Amqp.exchangeArguments(), new QueueArguments().workExchange());
-        assertEquals(Amqp.queueArguments(), new QueueArguments().taskQueue());
+        assertEquals(Amqp.exchangeArguments(), new QueueArguments(Amqp.QueueType.CLASSIC, 20).workExchange());
+    }
+
+    @Test
+    void taskQueuesAreDeclaredAsConfiguredByEveryone() {
+        assertEquals(Amqp.queueArguments(), new QueueArguments(Amqp.QueueType.CLASSIC, 20).taskQueue());
+        QueueArguments quorum = new QueueArguments(Amqp.QueueType.QUORUM, 3);
+        assertEquals(Amqp.queueArguments(Amqp.QueueType.QUORUM, 3), quorum.taskQueue(), "the connector's declaration");
+        assertEquals(quorum.taskQueue(), quorum.task(), "QueueTopology's declaration");
+        assertEquals("quorum", quorum.keeping().get("x-queue-type"), "dead letters are replicated too");
+    }
+
+    @Test
+    void urgentTasksGoApartOnlyWithQuorumQueues() {
+        assertEquals("q", TaskPublisher.routingKey("q", 9, false), "classic queues order by x-max-priority");
+        assertEquals("q", TaskPublisher.routingKey("q", Amqp.URGENT_PRIORITY - 1, true));
+        assertEquals(Amqp.urgentRoutingKey("q"), TaskPublisher.routingKey("q", Amqp.URGENT_PRIORITY, true));
+        assertEquals(Amqp.urgentRoutingKey("q"), TaskPublisher.routingKey("q", Amqp.MAX_PRIORITY, true));
     }
 }

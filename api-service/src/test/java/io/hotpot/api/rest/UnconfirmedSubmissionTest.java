@@ -41,11 +41,29 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @TestProfile(UnconfirmedSubmissionTest.BrokerUnreachable.class)
 class UnconfirmedSubmissionTest {
-    /** The connector's channels point at a port where nothing listens; Redis is the real one. */
+    /**
+     * The connector's channels point at a port where nothing listens (the admin connection, which
+     * says whether RabbitMQ answers, still reaches the real one); Redis is the real one.
+     */
     public static class BrokerUnreachable implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("rabbitmq-port", "1", "rabbitmq.publish-timeout", "1s");
+            return Map.of("mp.messaging.connector.smallrye-rabbitmq.client-options-name", UNREACHABLE,
+                    "rabbitmq.publish-timeout", "1s");
+        }
+    }
+
+    static final String UNREACHABLE = "unreachable-rabbitmq";
+
+    /** Client options for a broker that is not there; named only by {@link BrokerUnreachable}. */
+    @jakarta.enterprise.context.ApplicationScoped
+    public static class UnreachableBroker {
+        @jakarta.enterprise.inject.Produces
+        @io.smallrye.common.annotation.Identifier(UNREACHABLE)
+        io.vertx.rabbitmq.RabbitMQOptions options() {
+            return new io.vertx.rabbitmq.RabbitMQOptions().setHost("127.0.0.1").setPort(1)
+                    .setAutomaticRecoveryOnInitialConnection(true).setReconnectAttempts(Integer.MAX_VALUE)
+                    .setReconnectInterval(1000);
         }
     }
 

@@ -14,7 +14,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.messaging.BrokerException;
-import io.hotpot.messaging.RabbitConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -31,15 +30,12 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 public class AdminConnection {
     private static final Logger LOG = Logger.getLogger(AdminConnection.class);
 
-    private final RabbitConfig rabbit;
-    private final String name;
+    private final RabbitConnections connections;
     private volatile Connection connection;
     private volatile boolean stopping;
 
-    public AdminConnection(RabbitConfig rabbit,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.application.name") String application) {
-        this.rabbit = rabbit;
-        this.name = "hotpot " + application + " admin";
+    public AdminConnection(RabbitConnections connections) {
+        this.connections = connections;
     }
 
     /** Work on a channel of its own, closed afterwards. */
@@ -50,11 +46,46 @@ public class AdminConnection {
     void start(@Observes StartupEvent event) {
         Uni.createFrom().item(this::connection)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s:%d is unreachable (%s); trying again each second",
-                        rabbit.host(), rabbit.port(), e.getMessage()))
-                .onFailure(e -> !stopping).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(1)).indefinitely()
-                .subscribe().with(c -> LOG.infof("HOTPOT-MSG-001 connected to RabbitMQ at %s:%d", rabbit.host(), rabbit.port()),
+                .onFailure(AdminConnection::tlsRefused).invoke(this::stopOnTls)
+                .onFailure().invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s is unreachable (%s); trying again each second",
+                        connections.describe(), e.getMessage()))
+                .onFailure(e -> !stopping && !tlsRefused(e)).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .indefinitely()
+                .subscribe().with(c -> LOG.infof("HOTPOT-MSG-001 connected to RabbitMQ at %s (node %s)", connections.describe(),
+                        c.getAddress().getHostAddress() + ":" + c.getPort()),
                         e -> LOG.debugf("admin connection not opened: %s", e.getMessage()));
+    }
+
+    /**
+     * The TLS handshake of the first connection failed: the broker's certificate does not chain to
+     * {@code rabbitmq.tls.ca} or does not name the host, the port does not speak TLS, or the broker
+     * refused the client certificate. Trying again each second cannot mend a configuration: the
+     * service stops, saying why, as with a missing password.
+     */
+    private void stopOnTls(Throwable e) {
+        stopping = true;
+        LOG.errorf("HOTPOT-MSG-009 TLS to RabbitMQ at %s failed: %s. Check that rabbitmq.tls.ca (RABBITMQ_TLS_CA) is the CA "
+                + "that signed the broker's certificate, that the certificate names the host connected to, that the port is "
+                + "the broker's TLS port, and, if it asks for one, the client certificate (rabbitmq.tls.cert, rabbitmq.tls.key). "
+                + "Stopping.", connections.describe(), rootMessage(e));
+        io.quarkus.runtime.Quarkus.asyncExit(1);
+    }
+
+    private static boolean tlsRefused(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -115,18 +146,9 @@ public class AdminConnection {
     private synchronized Connection connection() {
         if (connection == null) {
             try {
-                ConnectionFactory factory = new ConnectionFactory();
-                factory.setHost(rabbit.host());
-                factory.setPort(rabbit.port());
-                factory.setUsername(rabbit.username());
-                factory.setPassword(rabbit.password().orElse(""));
-                factory.setVirtualHost(rabbit.virtualHost());
-                factory.setAutomaticRecoveryEnabled(true);
+                ConnectionFactory factory = connections.connectionFactory();
                 factory.setTopologyRecoveryEnabled(false); // it declares nothing that must come back by itself
-                factory.setNetworkRecoveryInterval(1000);
-                factory.setRequestedHeartbeat(15);
-                factory.setConnectionTimeout(5000);
-                connection = factory.newConnection(name);
+                connection = factory.newConnection(connections.addresses(), connections.name() + " admin");
             } catch (IOException | TimeoutException e) {
                 throw new BrokerException(e);
             }
