@@ -55,6 +55,22 @@ public interface WorkerConfig {
         @WithDefault("500")
         int concurrency();
 
+        /**
+         * Urgent tasks this replica runs at once beside {@link #concurrency()}, and the prefetch of
+         * its urgent queue ({@code urgent-in}; with quorum queues, tasks of priority 5 and more wait
+         * there instead of behind the queue's backlog, docs/decisions/0032).
+         */
+        @WithDefault("50")
+        int urgentConcurrency();
+
+        /**
+         * How long the worker keeps trying to write a task's record (its start or its outcome) while
+         * Redis does not answer, holding the delivery, before it gives the delivery back to RabbitMQ:
+         * a Redis failover neither reruns finished tasks nor counts against the delivery limit.
+         */
+        @WithDefault("2m")
+        Duration recordRetry();
+
         /** Threads for CPU-bound handlers; the number of cores when absent. */
         Optional<Integer> cpuThreads();
 

@@ -17,8 +17,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.messaging.DeadLetterPublisher;
+import io.hotpot.messaging.RabbitConfig;
 import io.hotpot.worker.task.TaskRunner;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 
 /**
@@ -28,7 +30,9 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * channel. A message whose outcome could not be recorded goes back to the queue after a pause; one
  * that failed for good after its retries, or that no handler could take, is rejected into the
  * queue's dead letters ({@link Amqp#deadQueueName(String)}); after an early ack, it is published
- * there instead, confirmed.
+ * there instead, confirmed. With quorum queues, a delivery returned {@code rabbitmq.delivery-limit}
+ * times before is not run again: recorded as {@code FAILURE} and rejected into the dead letters
+ * (docs/decisions/0032).
  */
 @ApplicationScoped
 public class Deliveries {
@@ -41,13 +45,16 @@ public class Deliveries {
     private final TaskRunner runner;
     private final ObjectMapper mapper;
     private final DeadLetterPublisher deadLetters;
+    /** With quorum queues: deliveries returned this many times are not run again; 0 with classic queues. */
+    private final int deliveryLimit;
     /** Set when the shutdown's grace period is over: what is still running goes back to the queue at once. */
     private volatile boolean stopping;
 
-    public Deliveries(TaskRunner runner, ObjectMapper mapper, DeadLetterPublisher deadLetters) {
+    public Deliveries(TaskRunner runner, ObjectMapper mapper, DeadLetterPublisher deadLetters, RabbitConfig rabbit) {
         this.runner = runner;
         this.mapper = mapper;
         this.deadLetters = deadLetters;
+        this.deliveryLimit = rabbit.queueType() == Amqp.QueueType.QUORUM ? rabbit.deliveryLimit() : 0;
     }
 
     /**
@@ -61,6 +68,21 @@ public class Deliveries {
         } catch (IOException e) {
             LOG.errorf("HOTPOT-WORKER-030 rejecting an undecodable message into the dead letters: %s", e.getMessage());
             deadLetter(delivery, e);
+            return CompletableFuture.completedFuture(null);
+        }
+        long returned = returnedBefore(delivery);
+        if (deliveryLimit > 0 && returned >= deliveryLimit) {
+            // A poison task: each delivery so far lost its worker. Its last delivery records why and ends in the dead
+            // letters (RabbitMQ's x-delivery-limit, the same number, would drop it there unrecorded after this one).
+            runner.giveUp(task, returned).whenComplete((outcome, failure) -> {
+                if (failure == null && outcome == TaskRunner.Outcome.DEAD_LETTER) {
+                    deadLetter(delivery, new IllegalStateException("task " + task.id() + " reached the delivery limit"));
+                } else if (failure == null) {
+                    delivery.ack();
+                } else {
+                    delivery.nack(failure, Metadata.of(new RabbitMQRejectMetadata(true)));
+                }
+            });
             return CompletableFuture.completedFuture(null);
         }
         // Set once the attempt was converted to a lease and its delivery acked (docs/decisions/0031).
@@ -101,6 +123,14 @@ public class Deliveries {
      */
     public void stopping() {
         stopping = true;
+    }
+
+    /** How many times a quorum queue had this message delivered and returned before ({@link Amqp#DELIVERY_COUNT_HEADER}); 0 when not told. */
+    static long returnedBefore(Message<byte[]> delivery) {
+        return delivery.getMetadata(IncomingRabbitMQMetadata.class)
+                .map(metadata -> metadata.getHeaders().get(Amqp.DELIVERY_COUNT_HEADER))
+                .filter(Number.class::isInstance).map(count -> ((Number) count).longValue())
+                .orElse(0L);
     }
 
     private static void deadLetter(Message<byte[]> delivery, Throwable reason) {

@@ -20,7 +20,8 @@ import io.smallrye.reactive.messaging.PausableChannel;
 
 /**
  * Consumes the replica's task queue ({@code hotpot.worker.queue}) on the incoming channel
- * {@value #CHANNEL}, with manual acks and a prefetch equal to the worker's concurrency. Every
+ * {@value #CHANNEL}, with manual acks and a prefetch equal to the worker's concurrency, and its
+ * urgent queue on {@value #URGENT_CHANNEL} (docs/decisions/0032). Every
  * delivery goes to {@link Deliveries}, which runs it and settles it. At shutdown the channel is
  * paused and the running tasks get the grace period to finish; RabbitMQ redelivers the rest.
  */
@@ -30,6 +31,8 @@ public class TaskConsumer {
 
     /** The incoming channel, configured in application.properties for {@code hotpot.worker.queue}. */
     public static final String CHANNEL = "tasks-in";
+    /** The incoming channel of the queue's urgent queue ({@code hotpot.worker.urgent-concurrency} at once). */
+    public static final String URGENT_CHANNEL = "urgent-in";
 
     private final Deliveries deliveries;
     private final TaskRunner runner;
@@ -58,11 +61,18 @@ public class TaskConsumer {
         return deliveries.take(delivery);
     }
 
+    @Incoming(URGENT_CHANNEL)
+    public CompletionStage<Void> consumeUrgent(Message<byte[]> delivery) {
+        return deliveries.take(delivery);
+    }
+
     /** Stops taking messages, lets running tasks finish within the grace period; RabbitMQ redelivers the rest. */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        PausableChannel channel = channels.getPausable(CHANNEL);
-        if (channel != null) {
-            channel.pause();
+        for (String name : List.of(CHANNEL, URGENT_CHANNEL)) {
+            PausableChannel channel = channels.getPausable(name);
+            if (channel != null) {
+                channel.pause();
+            }
         }
         LOG.infof("HOTPOT-WORKER-020 stopped consuming; waiting up to %s for %d running task(s)",
                 config.worker().shutdownGrace(), runner.inFlight());

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,7 @@ public class TaskRunner {
             Thread.ofPlatform().name("hotpot-leases").daemon().factory());
     private final Duration leaseAfter;
     private final Duration leaseLength;
+    private final Duration recordRetry;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     /** The attempts running now, by task id, so a revoke can stop one. */
@@ -73,6 +75,7 @@ public class TaskRunner {
         this.defaultTimeLimit = config.tasks().timeLimit();
         this.leaseAfter = config.worker().leaseAfter();
         this.leaseLength = config.worker().lease();
+        this.recordRetry = config.worker().recordRetry();
         this.workerId = config.worker().id().orElseGet(TaskRunner::defaultId);
         this.cpuThreads = config.worker().cpuThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-io-", 0).factory());
@@ -95,7 +98,8 @@ public class TaskRunner {
 
     /**
      * Runs a task. The stage completes when the outcome is recorded (or when the record shows
-     * the task was already final), and fails when the record could not be written: then the
+     * the task was already final), and fails when the record could not be written within
+     * {@code hotpot.worker.record-retry}, or the worker stopped: then the
      * message must go back to the queue.
      */
     public CompletableFuture<Outcome> run(TaskMessage task) {
@@ -148,8 +152,8 @@ public class TaskRunner {
 
     private Outcome execute(TaskMessage task, TaskHandler<?> handler, Runnable earlyAck) {
         Instant startedAt = Instant.now();
-        TaskStore.Start start = store.start(task, workerId, startedAt,
-                handler == null ? Set.of() : handler.sensitiveArgs());
+        TaskStore.Start start = written(task, "start", () -> store.start(task, workerId, startedAt,
+                handler == null ? Set.of() : handler.sensitiveArgs()));
         if (!start.shouldRun()) {
             LOG.infof("HOTPOT-WORKER-011 task %s is %s; not running it", task.id(), start.status());
             return Outcome.ACK;
@@ -179,6 +183,7 @@ public class TaskRunner {
             }
         }
         int stoppedBy = attempt.finish();
+        boolean held = leased; // whether the outcome script must drop the attempt's lease
         if (stopping && error != null && stoppedBy == Attempt.RUNNING) {
             // Interrupted by the shutdown after the grace period: not the task's fault, RabbitMQ redelivers it
             // (a leased one: the scheduler's leader publishes it again when its lease, no longer renewed, lapses).
@@ -187,13 +192,14 @@ public class TaskRunner {
         Instant now = Instant.now();
         if (stoppedBy == Attempt.REVOKED) {
             LOG.infof("HOTPOT-WORKER-014 task %s revoked while running; its handler was interrupted", task.id());
-            store.revoke(task.id(), new TaskError("Revoked", "revoked while running on " + workerId), workerId, now,
-                    leased);
+            written(task, "revocation", () -> store.revoke(task.id(), new TaskError("Revoked", "revoked while running on "
+                    + workerId), workerId, now, held));
             metrics.finished(task, TaskStatus.REVOKED, began);
             return Outcome.ACK;
         }
         if (error == null) {
-            store.succeed(task.id(), value, workerId, now, leased);
+            Object result = value;
+            written(task, "result", () -> store.succeed(task.id(), result, workerId, now, held));
             metrics.finished(task, TaskStatus.SUCCESS, began);
             return Outcome.ACK;
         }
@@ -208,18 +214,68 @@ public class TaskRunner {
             LOG.infof("HOTPOT-WORKER-013 task %s (%s) failed on attempt %d (%s: %s); retry %d of %d at %s [correlation %s]",
                     task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.retries() + 1,
                     maxRetries, next, task.correlationId());
-            store.retry(task.nextRetry(), recorded, next, workerId, now, leased);
+            written(task, "retry", () -> store.retry(task.nextRetry(), recorded, next, workerId, now, held));
             metrics.finished(task, TaskStatus.RETRY, began);
             return Outcome.ACK;
         }
         LOG.infof("HOTPOT-WORKER-012 task %s (%s) failed on attempt %d: %s: %s [correlation %s]",
                 task.id(), task.type(), start.attempt(), recorded.type(), recorded.message(), task.correlationId());
-        store.fail(task.id(), recorded, workerId, now, leased);
+        written(task, "failure", () -> store.fail(task.id(), recorded, workerId, now, held));
         metrics.finished(task, TaskStatus.FAILURE, began);
         // Kept as a dead letter: retries used up, or rejected (no handler, arguments that do not fit).
         // A handler's own permanent error is an answer, not a loss: recorded, not kept.
         boolean rejected = error instanceof UnknownTaskTypeException || error instanceof ArgumentsException;
         return rejected || !(error instanceof PermanentTaskException) ? Outcome.DEAD_LETTER : Outcome.ACK;
+    }
+
+    /**
+     * Fails a task without running it: its deliveries were returned {@code deliveries} times without
+     * an outcome (its worker died or lost its connection each time: a poison task), which is the
+     * delivery limit. {@link Outcome#DEAD_LETTER} once recorded as {@code FAILURE}; {@link Outcome#ACK}
+     * when the record was final already (a duplicate of a finished task).
+     */
+    public CompletableFuture<Outcome> giveUp(TaskMessage task, long deliveries) {
+        inFlight.incrementAndGet();
+        return CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> {
+            TaskError error = new TaskError("DeliveryLimitExceeded", "delivered " + deliveries
+                    + " times without an outcome (its worker died or lost its connection each time); not run again");
+            LOG.errorf("HOTPOT-WORKER-036 task %s (%s) was delivered %d times without an outcome: recording FAILURE and "
+                    + "keeping it among the dead letters instead of running it again [correlation %s]", task.id(), task.type(),
+                    deliveries, task.correlationId());
+            TaskStatus after = written(task, "failure", () -> store.fail(task.id(), error, workerId, Instant.now(), false));
+            return after == TaskStatus.FAILURE ? Outcome.DEAD_LETTER : Outcome.ACK;
+        }), io).whenComplete((ignored, e) -> inFlight.decrementAndGet());
+    }
+
+    /**
+     * One write of the task's record, tried again while Redis does not answer, up to
+     * {@code hotpot.worker.record-retry}: the delivery is held meanwhile, so a Redis failover does
+     * not send a finished task back to RabbitMQ to run again (nor count against a delivery limit).
+     * Past it, or when the worker stops, the failure goes to the caller and the delivery back to RabbitMQ.
+     */
+    private <T> T written(TaskMessage task, String what, Supplier<T> write) {
+        long deadline = System.nanoTime() + recordRetry.toNanos();
+        long pauseMs = 250;
+        while (true) {
+            try {
+                return write.get();
+            } catch (IllegalArgumentException e) {
+                throw e; // not Redis: a value that cannot be written, the same every time
+            } catch (RuntimeException e) {
+                if (stopping || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs) > deadline) {
+                    throw e;
+                }
+                LOG.warnf("HOTPOT-WORKER-035 task %s: its %s could not be written to Redis (%s); holding the delivery and "
+                        + "trying again in %d ms", task.id(), what, e.getMessage(), pauseMs);
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMs = Math.min(pauseMs * 2, 5000);
+            }
+        }
     }
 
     private Duration timeLimit(TaskMessage task, TaskHandler<?> handler) {

@@ -31,4 +31,20 @@ class WorkerChannelConfigTest {
         assertEquals("reject", p.getProperty(prefix + "failure-strategy"));
         assertEquals(null, p.getProperty(prefix + "auto-acknowledgement"), "manual acks (the connector's default)");
     }
+
+    @Test
+    void urgentInConsumesTheUrgentQueueLikeTasksIn() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            p.load(in);
+        }
+        String prefix = "mp.messaging.incoming." + TaskConsumer.URGENT_CHANNEL + ".";
+        assertEquals(Amqp.urgentQueueName("${hotpot.worker.queue}"), p.getProperty(prefix + "queue.name"));
+        assertEquals(Amqp.urgentRoutingKey("${hotpot.worker.queue}"), p.getProperty(prefix + "routing-keys"));
+        assertEquals("${hotpot.worker.urgent-concurrency}", p.getProperty(prefix + "max-outstanding-messages"));
+        for (String same : new String[] { "connector", "queue.arguments", "exchange.name", "exchange.type", "exchange.arguments",
+                "content-type-override", "failure-strategy", "pausable" }) {
+            assertEquals(p.getProperty("mp.messaging.incoming." + TaskConsumer.CHANNEL + "." + same), p.getProperty(prefix + same), same);
+        }
+    }
 }
