@@ -85,6 +85,15 @@ hotpot.io/queue: {{ .label }}
 {{- end -}}
 {{- end -}}
 
+{{/* One RabbitMQ node as host:port (the first of rabbitmq.addresses), for KEDA, which takes one. */}}
+{{- define "hotpot.rabbitmqEndpoint" -}}
+{{- if .Values.rabbitmq.addresses -}}
+{{- first .Values.rabbitmq.addresses -}}
+{{- else -}}
+{{- printf "%s:%v" (include "hotpot.rabbitmqHost" .) .Values.rabbitmq.port -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "hotpot.redisHost" -}}
 {{- if .Values.redis.inChart.enabled -}}
 {{- include "hotpot.componentName" (dict "root" . "component" "redis") -}}
@@ -112,11 +121,50 @@ hotpot.io/queue: {{ .label }}
       {{- end }}
 {{- end -}}
 
+{{/* RabbitMQ settings that cannot work together, refused with what to do instead. */}}
+{{- define "hotpot.rabbitmq.check" -}}
+{{- $r := .Values.rabbitmq -}}
+{{- if and $r.inChart.enabled $r.addresses -}}
+{{- fail "rabbitmq.addresses names an external cluster, but rabbitmq.inChart.enabled=true runs one node in the release: set rabbitmq.inChart.enabled=false (or leave rabbitmq.addresses empty)" -}}
+{{- end -}}
+{{- if and $r.inChart.enabled $r.tls.enabled -}}
+{{- fail "rabbitmq.tls.enabled: the in-chart RabbitMQ has no TLS listener; use it with an external RabbitMQ (rabbitmq.inChart.enabled=false)" -}}
+{{- end -}}
+{{- if and $r.tls.enabled (not $r.tls.existingSecret) -}}
+{{- fail "rabbitmq.tls.enabled needs rabbitmq.tls.existingSecret: a Secret with ca.crt (and tls.crt, tls.key with rabbitmq.tls.clientCertificate)" -}}
+{{- end -}}
+{{- if and $r.tls.enabled .Values.worker.keda.enabled -}}
+{{- fail "worker.keda.enabled with rabbitmq.tls.enabled: KEDA's RabbitMQ scaler needs the CA through a TriggerAuthentication, which this chart does not make; scale workers with worker.replicas instead" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "hotpot.env.rabbitmq" -}}
+{{- include "hotpot.rabbitmq.check" . -}}
+{{- if .Values.rabbitmq.addresses }}
+- name: RABBITMQ_ADDRESSES
+  value: {{ join "," .Values.rabbitmq.addresses | quote }}
+{{- else }}
 - name: RABBITMQ_HOST
   value: {{ include "hotpot.rabbitmqHost" . | quote }}
 - name: RABBITMQ_PORT
   value: {{ .Values.rabbitmq.port | quote }}
+{{- end }}
+- name: RABBITMQ_QUEUE_TYPE
+  value: {{ .Values.rabbitmq.queueType | quote }}
+- name: RABBITMQ_DELIVERY_LIMIT
+  value: {{ .Values.rabbitmq.deliveryLimit | quote }}
+{{- if .Values.rabbitmq.tls.enabled }}
+- name: RABBITMQ_TLS_ENABLED
+  value: "true"
+- name: RABBITMQ_TLS_CA
+  value: /deployments/tls/rabbitmq/ca.crt
+{{- if .Values.rabbitmq.tls.clientCertificate }}
+- name: RABBITMQ_TLS_CERT
+  value: /deployments/tls/rabbitmq/tls.crt
+- name: RABBITMQ_TLS_KEY
+  value: /deployments/tls/rabbitmq/tls.key
+{{- end }}
+{{- end }}
 - name: RABBITMQ_USERNAME
   value: {{ .Values.rabbitmq.username | quote }}
 {{ include "hotpot.secretEnv" (dict "root" . "name" "RABBITMQ_PASSWORD" "key" "rabbitmq-password") }}

@@ -12,6 +12,8 @@ hotpot.<component>.env is handed the same dict.
 {{- $v := index $root.Values $c -}}
 {{- with .instance }}{{ $v = .values }}{{ end -}}
 {{- $ctx := . -}}
+{{- /* chat-service never talks to RabbitMQ: it gets no RabbitMQ TLS material */ -}}
+{{- $rabbitTls := and $root.Values.rabbitmq.tls.enabled (ne $c "chat") -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -111,12 +113,22 @@ spec:
             - name: config
               mountPath: /deployments/config
               readOnly: true
+            {{- if $rabbitTls }}
+            - name: rabbitmq-tls
+              mountPath: /deployments/tls/rabbitmq
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir: {}
         - name: config
           configMap:
             name: {{ include "hotpot.componentName" $ctx }}
+        {{- if $rabbitTls }}
+        - name: rabbitmq-tls
+          secret:
+            secretName: {{ $root.Values.rabbitmq.tls.existingSecret }}
+        {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -283,8 +295,17 @@ spec:
           protocol: TCP
     {{- if ne .component "chat" }}
     - ports:
-        - port: {{ $root.Values.rabbitmq.port }}
+        {{- $rabbitPorts := list $root.Values.rabbitmq.port }}
+        {{- if $root.Values.rabbitmq.addresses }}
+        {{- $rabbitPorts = list }}
+        {{- range $root.Values.rabbitmq.addresses }}
+        {{- $rabbitPorts = append $rabbitPorts (splitList ":" . | last | int) }}
+        {{- end }}
+        {{- end }}
+        {{- range uniq $rabbitPorts }}
+        - port: {{ . }}
           protocol: TCP
+        {{- end }}
       {{- if $root.Values.rabbitmq.inChart.enabled }}
       to:
         - podSelector:

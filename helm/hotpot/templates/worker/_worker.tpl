@@ -73,7 +73,7 @@ names a queue that is not listed.
 {{- if $root.Values.worker.keda.enabled }}
 # Read by KEDA (hostFromEnv), not by Hotpot: the broker address without credentials.
 - name: KEDA_RABBITMQ_HOST
-  value: {{ printf "amqp://%s:%v/" (include "hotpot.rabbitmqHost" $root) $root.Values.rabbitmq.port | quote }}
+  value: {{ printf "%s://%s/" (ternary "amqps" "amqp" $root.Values.rabbitmq.tls.enabled) (include "hotpot.rabbitmqEndpoint" $root) | quote }}
 {{- end }}
 {{- with include "hotpot.env.mail" $root }}
 {{ . }}
