@@ -53,6 +53,58 @@ final class OwnBrokers {
         return process.exitValue();
     }
 
+    /**
+     * Three nodes of a RabbitMQ cluster of the test's own, started at once and joined to the first:
+     * the cluster a production deployment runs, with quorum queues replicated over all three.
+     */
+    static final class Cluster implements AutoCloseable {
+        final List<Rabbit> nodes;
+
+        Cluster(int size) throws IOException {
+            List<Rabbit> made = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                made.add(new Rabbit(""));
+            }
+            nodes = List.copyOf(made);
+        }
+
+        Cluster start() throws Exception {
+            List<java.util.concurrent.CompletableFuture<Rabbit>> starting = new java.util.ArrayList<>();
+            for (Rabbit node : nodes) {
+                starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return node.start();
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            starting.forEach(java.util.concurrent.CompletableFuture::join);
+            for (Rabbit node : nodes.subList(1, nodes.size())) {
+                node.join(nodes.get(0));
+            }
+            return this;
+        }
+
+        /** {@code rabbitmq.addresses} for the services: every node's {@code host:port}. */
+        String addresses() {
+            return String.join(",", nodes.stream().map(node -> "127.0.0.1:" + node.port).toList());
+        }
+
+        /** The node called {@code name}. */
+        Rabbit node(String name) {
+            return nodes.stream().filter(node -> node.node.equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no node " + name + " in this cluster"));
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Rabbit node : nodes) {
+                node.close();
+            }
+        }
+    }
+
     /** A RabbitMQ node with its own name, ports, database, logs, config and (no) plugins. */
     static final class Rabbit implements AutoCloseable {
         final String node = "hotpot-e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
@@ -125,6 +177,45 @@ final class OwnBrokers {
 
         void stop() throws Exception {
             run(List.of("rabbitmqctl", "-n", node, "stop"), Map.of(), 60);
+        }
+
+        /** Makes this (started, empty) node a member of the cluster of {@code first}. */
+        void join(Rabbit first) throws Exception {
+            for (List<String> step : List.of(List.of("stop_app"), List.of("join_cluster", first.node), List.of("start_app"))) {
+                List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-n", node));
+                command.addAll(step);
+                if (run(command, Map.of(), 60) != 0) {
+                    throw new IllegalStateException("rabbitmqctl " + String.join(" ", command) + " failed; see " + dir.resolve("log"));
+                }
+            }
+        }
+
+        /** How many client connections this node holds now. */
+        int connections() throws Exception {
+            Process process = new ProcessBuilder("rabbitmqctl", "-n", node, "eval", "length(rabbit_networking:local_connections()).")
+                    .redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes()).trim();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || !out.matches("\\d+")) {
+                throw new IllegalStateException("the connections of " + node + " could not be counted: " + out);
+            }
+            return Integer.parseInt(out);
+        }
+
+        /** The node that leads a quorum queue now, as this node sees it. */
+        String leaderOf(String queue) throws Exception {
+            Process process = new ProcessBuilder("rabbitmqctl", "-n", node, "list_queues", "-q", "--no-table-headers", "name",
+                    "leader").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl list_queues failed: " + out);
+            }
+            for (String line : out.split("\n")) {
+                String[] cells = line.trim().split("\\s+");
+                if (cells.length == 2 && cells[0].equals(queue)) {
+                    return cells[1];
+                }
+            }
+            throw new IllegalStateException("no queue " + queue + " on " + node + ": " + out);
         }
 
         /**

@@ -1,0 +1,216 @@
+package io.hotpot.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hotpot.common.Amqp;
+import io.hotpot.common.Json;
+
+/**
+ * Hotpot on a 3-node RabbitMQ cluster of the test's own with quorum queues (issue 16,
+ * docs/decisions/0032): every service gets the three nodes in {@code rabbitmq.addresses}. The node
+ * that leads a task queue is SIGKILLed while two workers run its tasks; a task whose worker dies
+ * each time ends among the dead letters at the delivery limit; urgent tasks do not wait behind
+ * the queue's backlog. Redis is the shared one; every queue is the run's own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RabbitClusterIT {
+    /** The same for every service: they all declare the queues, and RabbitMQ refuses differing arguments. */
+    private static final int DELIVERY_LIMIT = 2;
+    private final ObjectMapper mapper = Json.newMapper();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private OwnBrokers.Cluster cluster;
+    private Suite suite;
+    private List<String> brokers;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = new OwnBrokers.Cluster(3).start();
+        brokers = List.of("-Drabbitmq.addresses=" + cluster.addresses(), "-Drabbitmq.queue-type=quorum",
+                "-Drabbitmq.delivery-limit=" + DELIVERY_LIMIT);
+        suite = new Suite().start(Map.of("api-service", brokers, "worker-service", brokers, "scheduler-service", brokers));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (suite != null) {
+            suite.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private List<String> worker(String id, String queue, int concurrency, int urgentConcurrency) {
+        List<String> properties = new ArrayList<>(brokers);
+        properties.addAll(List.of("-Dhotpot.worker.id=" + id, "-Dhotpot.worker.queue=" + queue,
+                "-Dhotpot.worker.concurrency=" + concurrency, "-Dhotpot.worker.urgent-concurrency=" + urgentConcurrency));
+        return properties;
+    }
+
+    private Suite.Replica startWorker(String id, String queue, int concurrency, int urgentConcurrency) throws Exception {
+        Suite.Replica replica = suite.startReplica("worker-service", id, worker(id, queue, concurrency, urgentConcurrency));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/workers").body().contains(id));
+        return replica;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return suite.http().send(suite.request("api-service", path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Submits {@code count} tasks, 50 at a time (a backend's connection pool); the ids of those
+     * answered 202. {@code all}: each must be 202; otherwise a 503 (not taken) is allowed.
+     */
+    private List<String> submit(int count, String json, boolean all) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(50);
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            calls.add(suite.http().sendAsync(suite.post("api-service", "/api/tasks", json).build(),
+                    HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> inFlight.release()));
+        }
+        List<String> ids = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.join();
+            if (all || response.statusCode() != 503) {
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            if (response.statusCode() == 202) {
+                ids.add(mapper.readTree(response.body()).get("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    private Map<String, JsonNode> records(List<String> ids) throws Exception {
+        Map<String, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
+        for (String id : ids) {
+            calls.put(id, suite.http().sendAsync(suite.request("api-service", "/api/tasks/" + id).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<String, JsonNode> records = new HashMap<>();
+        for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> call : calls.entrySet()) {
+            records.put(call.getKey(), mapper.readTree(call.getValue().join().body()));
+        }
+        return records;
+    }
+
+    private static long count(Map<String, JsonNode> records, String status) {
+        return records.values().stream().filter(r -> status.equals(r.path("status").asText())).count();
+    }
+
+    @Test
+    void killingTheQueueLeaderLosesNoAcceptedTask() throws Exception {
+        String queue = "e2e-quorum-" + run;
+        startWorker("e2e-quorum-a-" + run, queue, 25, 5);
+        startWorker("e2e-quorum-b-" + run, queue, 25, 5);
+        long began = System.nanoTime();
+        // 1,000 tasks of 1 s on 2 × 25 slots: about 20 s of work, long enough to kill the leader halfway.
+        String json = "{\"type\":\"sleep\",\"args\":{\"seconds\":1},\"queue\":\"" + queue + "\"}";
+        List<String> ids = new ArrayList<>(submit(1000, json, true));
+        String leader = cluster.nodes.get(0).leaderOf(Amqp.queueName(queue));
+        long[] doneAtKill = new long[1];
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            doneAtKill[0] = count(records(ids), "SUCCESS");
+            return doneAtKill[0] >= 500;
+        });
+        OwnBrokers.Rabbit killed = cluster.node(leader);
+        int cut = killed.connections(); // the services' connections that go with it and move to another node
+        killed.kill();
+        Instant killedAt = Instant.now();
+        // Submissions while the queue elects its new leader: each is 202 only once a quorum holds it.
+        List<String> during = submit(100, json, false);
+        ids.addAll(during);
+
+        Map<String, JsonNode>[] last = new Map[1];
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = records(ids);
+            return count(last[0], "SUCCESS") == ids.size();
+        });
+        double seconds = (System.nanoTime() - began) / 1e9;
+        OwnBrokers.Rabbit survivor = cluster.nodes.stream().filter(node -> node != killed).findFirst().orElseThrow();
+        String newLeader = survivor.leaderOf(Amqp.queueName(queue));
+        long duplicates = last[0].values().stream().filter(r -> r.get("attempts").asInt() > 1).count();
+        System.out.printf("E2E-FIGURE 3-node RabbitMQ cluster, quorum queue, SIGKILL of its leader %s (holding %d of the services'"
+                + " connections) after %d of 1,000 sleep(1 s) tasks succeeded (2 workers × 25); %d of 100 submitted during the"
+                + " failover accepted; %d of %d accepted tasks SUCCESS, %d lost, %d run twice; new leader %s; all done in %.1f s"
+                + " (%.1f s after the kill)%n",
+                leader, cut, doneAtKill[0], during.size(), count(last[0], "SUCCESS"), ids.size(), ids.size() - count(last[0], "SUCCESS"),
+                duplicates, newLeader, seconds, Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
+        assertNotEquals(leader, newLeader, "another node leads the queue");
+        assertEquals(ids.size(), count(last[0], "SUCCESS"), "every accepted task succeeded");
+    }
+
+    @Test
+    void aTaskWhoseWorkerDiesEachTimeEndsInTheDeadLettersAtTheDeliveryLimit() throws Exception {
+        String queue = "e2e-poison-" + run;
+        String id = null;
+        for (int attempt = 1; attempt <= DELIVERY_LIMIT; attempt++) {
+            Suite.Replica worker = startWorker("e2e-poison-" + attempt + "-" + run, queue, 5, 1);
+            if (id == null) { // the queue is known once its first worker consumes it
+                id = submit(1, "{\"type\":\"sleep\",\"args\":{\"seconds\":120},\"queue\":\"" + queue + "\"}", true).get(0);
+            }
+            String task = id;
+            int expected = attempt;
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode record = records(List.of(task)).get(task);
+                return "STARTED".equals(record.path("status").asText()) && record.path("attempts").asInt() == expected;
+            });
+            worker.kill(); // as an out-of-memory kill the task causes each time
+        }
+        startWorker("e2e-poison-last-" + run, queue, 5, 1);
+        String task = id;
+        JsonNode[] record = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            record[0] = records(List.of(task)).get(task);
+            return "FAILURE".equals(record[0].path("status").asText());
+        });
+        assertEquals("DeliveryLimitExceeded", record[0].path("error").path("type").asText(), record[0].toString());
+        assertEquals(DELIVERY_LIMIT, record[0].path("attempts").asInt(), "not run a third time");
+        JsonNode[] letters = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            letters[0] = mapper.readTree(get("/api/dead-letters?queue=" + queue).body());
+            return letters[0].size() == 1;
+        });
+        assertEquals(task, letters[0].get(0).path("id").asText(), letters[0].toString());
+        assertEquals("FAILURE", letters[0].get(0).path("status").asText());
+        System.out.printf("E2E-FIGURE a task whose worker was SIGKILLed %d times: FAILURE (%s), kept among the dead letters (%s)%n",
+                DELIVERY_LIMIT, record[0].path("error").path("message").asText(), letters[0].get(0).path("reason").asText());
+    }
+
+    @Test
+    void urgentTasksDoNotWaitBehindTheBacklog() throws Exception {
+        String queue = "e2e-urgent-" + run;
+        startWorker("e2e-urgent-" + run, queue, 1, 1);
+        List<String> backlog = submit(6, "{\"type\":\"sleep\",\"args\":{\"seconds\":2},\"queue\":\"" + queue + "\"}", true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(records(backlog), "STARTED") == 1);
+        String urgent = submit(1, "{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"priority\":9}", true)
+                .get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCESS".equals(records(List.of(urgent)).get(urgent).path("status").asText()));
+        Map<String, JsonNode> waiting = records(backlog);
+        assertTrue(count(waiting, "PENDING") >= 4, "the urgent task ran while the backlog still waited: " + waiting.values());
+        assertEquals(3, records(List.of(urgent)).get(urgent).path("result").asInt());
+    }
+}

@@ -1,0 +1,128 @@
+package io.hotpot.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hotpot.common.Json;
+
+/**
+ * amqps (issue 16): a RabbitMQ node of the test's own whose TLS listener has a certificate from a
+ * self-signed CA and asks every client for a certificate of that CA. api, worker and scheduler
+ * connect over TLS only (its plain port is not given to them) and a task goes end to end; a
+ * worker given another CA stops at start-up, saying what to check.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RabbitTlsIT {
+    private final ObjectMapper mapper = Json.newMapper();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private Path certificates;
+    private TestCa ca;
+    private OwnBrokers.Rabbit rabbit;
+    private int tlsPort;
+    private Suite suite;
+
+    @BeforeAll
+    void start() throws Exception {
+        certificates = OwnBrokers.tempDir("hotpot-tls-");
+        ca = TestCa.create(certificates, "hotpot-test-ca");
+        Path server = ca.sign("rabbitmq", true);
+        ca.sign("hotpot", false);
+        tlsPort = OwnBrokers.freePort();
+        rabbit = new OwnBrokers.Rabbit("listeners.ssl.default = " + tlsPort + "\n"
+                + "ssl_options.cacertfile = " + ca.ca() + "\n"
+                + "ssl_options.certfile = " + server + "\n"
+                + "ssl_options.keyfile = " + ca.key("rabbitmq") + "\n"
+                + "ssl_options.verify = verify_peer\n"
+                + "ssl_options.fail_if_no_peer_cert = true\n").start();
+        List<String> tls = properties(ca.ca());
+        suite = new Suite().start(Map.of("api-service", tls, "worker-service", tls, "scheduler-service", tls));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (suite != null) {
+            suite.close();
+        }
+        if (rabbit != null) {
+            rabbit.close();
+        }
+        if (certificates != null) {
+            OwnBrokers.deleteTree(certificates);
+        }
+    }
+
+    /** TLS on the broker's TLS port with a client certificate, trusting {@code trusted}. */
+    private List<String> properties(Path trusted) {
+        return new ArrayList<>(List.of("-Drabbitmq.port=" + tlsPort, "-Drabbitmq.tls.enabled=true", "-Drabbitmq.tls.ca=" + trusted,
+                "-Drabbitmq.tls.cert=" + certificates.resolve("hotpot-test-ca-hotpot.pem"),
+                "-Drabbitmq.tls.key=" + ca.key("hotpot")));
+    }
+
+    @Test
+    void aTaskGoesEndToEndOverAmqps() throws Exception {
+        HttpResponse<String> accepted = suite.http().send(suite.post("api-service", "/api/tasks",
+                "{\"type\":\"add\",\"args\":{\"x\":20,\"y\":22}}").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String id = mapper.readTree(accepted.body()).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCESS".equals(mapper.readTree(suite.http().send(
+                suite.request("api-service", "/api/tasks/" + id).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("status").asText()));
+        assertEquals(42, mapper.readTree(suite.http().send(suite.request("api-service", "/api/tasks/" + id).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("result").asInt());
+
+        List<String> connections = connections();
+        assertTrue(connections.stream().anyMatch(line -> line.startsWith("hotpot worker-service")), connections.toString());
+        assertTrue(connections.stream().anyMatch(line -> line.startsWith("hotpot api-service")), connections.toString());
+        for (String connection : connections) {
+            assertTrue(connection.endsWith("\ttrue"), "every connection of the services is TLS: " + connection);
+        }
+    }
+
+    @Test
+    void aWorkerGivenAnotherCaStopsAtStartSayingWhatToCheck() throws Exception {
+        TestCa other = TestCa.create(certificates, "another-ca");
+        String name = "e2e-wrong-ca-" + run;
+        assertThrows(IllegalStateException.class, () -> suite.startReplica("worker-service", name, properties(other.ca())),
+                "a worker that does not trust the broker's certificate became ready");
+        String log = Files.readString(suite.log(name));
+        assertTrue(log.contains("HOTPOT-MSG-009 TLS to RabbitMQ at amqps") && log.contains("rabbitmq.tls.ca"), log);
+        assertFalse(log.contains("HOTPOT-MSG-001"), "it never connected");
+    }
+
+    /** The broker's client connections: "name<TAB>ssl" each. */
+    private List<String> connections() throws Exception {
+        Process process = new ProcessBuilder("rabbitmqctl", "-n", rabbit.node, "list_connections", "-q", "--no-table-headers",
+                "client_properties", "ssl").redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, out);
+        List<String> lines = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}")
+                    .matcher(line);
+            if (named.find()) {
+                lines.add(named.group(1) + "\t" + line.trim().substring(line.trim().lastIndexOf('\t') + 1));
+            }
+        }
+        return lines;
+    }
+}
