@@ -1,5 +1,8 @@
 package io.hotpot.redis;
 
+import java.util.Objects;
+import java.util.stream.Stream;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +22,7 @@ import io.vertx.mutiny.redis.client.Response;
  * without persistence (no RDB snapshots, no AOF) only gets a warning: a local or test Redis
  * often runs so, and a restart of it loses data, not correctness of what is left. A server that
  * cannot be asked (down for now, or {@code INFO}/{@code CONFIG} denied to this user) is logged and
- * not judged.
+ * not judged; one whose TLS handshake fails (another CA, a plain port) stops the start.
  */
 @ApplicationScoped
 public class RedisServerCheck {
@@ -38,6 +41,15 @@ public class RedisServerCheck {
             memory = redis.execute("INFO", "memory").toString();
             persistence = redis.execute("INFO", "persistence").toString();
         } catch (RuntimeException e) {
+            if (tlsRefused(e)) {
+                // A configuration no retry can mend: stop, saying what to check, as for an evicting server.
+                String message = "HOTPOT-REDIS-014 TLS to Redis failed (" + rootMessage(e) + "). Check that redis.tls.ca "
+                        + "(REDIS_TLS_CA) is the CA that signed Redis's certificate, that the certificate names the host "
+                        + "connected to, that the port is Redis's TLS port, and, if Redis asks for one, the client certificate "
+                        + "(redis.tls.cert, redis.tls.key).";
+                LOG.error(message);
+                throw new IllegalStateException(message, e);
+            }
             LOG.warnf("HOTPOT-REDIS-003 could not check the Redis server (%s): make sure its maxmemory-policy is "
                     + "noeviction and it persists (docs/deploy.md)", e.getMessage());
             return;
@@ -58,6 +70,17 @@ public class RedisServerCheck {
                     save == null ? "has AOF off and its RDB snapshots could not be read (CONFIG GET denied)"
                             : "has no persistence (no AOF, no RDB snapshots)");
         }
+    }
+
+    /** Whether a TLS handshake failed somewhere under {@code e}. */
+    private static boolean tlsRefused(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).anyMatch(javax.net.ssl.SSLException.class::isInstance);
+    }
+
+    /** The innermost cause's message: what the TLS layer said. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((outer, inner) -> inner).orElse(e);
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     /** A field of an {@code INFO} section ({@code name:value} lines), or null. */
