@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.scheduler.config.SchedulerConfig;
 import io.hotpot.scheduler.metrics.SchedulerMetrics;
+import io.hotpot.redis.ReplicaAcks;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -30,9 +31,15 @@ import io.vertx.mutiny.redis.client.Response;
 public class LeaderLock {
     private static final Logger LOG = Logger.getLogger(LeaderLock.class);
 
-    /** KEYS[1] lock, KEYS[2] epoch; ARGV[1] token, ARGV[2] ttl ms. Returns the new epoch, or 0 when held by another. */
+    /**
+     * KEYS[1] lock, KEYS[2] epoch; ARGV[1] token, ARGV[2] ttl ms, ARGV[3] the value this replica
+     * held when it last lost the lock ('' if none): a lock still holding it is this replica's own,
+     * left over from a Redis outage or failover, and is taken again (with a new epoch) at once
+     * instead of after its ttl. Returns the new epoch, or 0 when held by another.
+     */
     private static final String ACQUIRE = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            local held = redis.call('GET', KEYS[1])
+            if held and held ~= ARGV[3] then return 0 end
             local epoch = redis.call('INCR', KEYS[2])
             redis.call('SET', KEYS[1], ARGV[1] .. '#' .. epoch, 'PX', ARGV[2])
             return epoch
@@ -49,6 +56,7 @@ public class LeaderLock {
             """;
 
     private final RedisDataSource redis;
+    private final ReplicaAcks acks;
     private final String lockKey;
     private final String epochKey;
     private final String token;
@@ -57,6 +65,8 @@ public class LeaderLock {
     private final long validityNanos;
 
     private volatile String value;
+    /** The value held when leadership was last lost, to take the lock again at once if it still holds it. */
+    private volatile String lastHeld;
     private volatile long epoch;
     private volatile long validUntilNanos;
     /** Set on shutdown: no tick takes the lock again after it was released. */
@@ -64,8 +74,9 @@ public class LeaderLock {
 
     private final SchedulerMetrics metrics;
 
-    public LeaderLock(RedisDataSource redis, SchedulerConfig config, SchedulerMetrics metrics) {
+    public LeaderLock(RedisDataSource redis, ReplicaAcks acks, SchedulerConfig config, SchedulerMetrics metrics) {
         this.redis = redis;
+        this.acks = acks;
         this.metrics = metrics;
         this.lockKey = RedisKeys.leaderLock(config.leader().name());
         this.epochKey = RedisKeys.leaderEpoch(config.leader().name());
@@ -121,7 +132,10 @@ public class LeaderLock {
                 }
                 return;
             }
-            Response acquired = redis.execute("EVAL", ACQUIRE, "2", lockKey, epochKey, token, Long.toString(ttlMillis));
+            // The epoch is the fence: a failover must not hand the next leader the same one.
+            String lost = lastHeld;
+            Response acquired = acks.execute("EVAL", ACQUIRE, "2", lockKey, epochKey, token, Long.toString(ttlMillis),
+                    lost == null ? "" : lost);
             long newEpoch = acquired.toLong();
             if (newEpoch > 0) {
                 epoch = newEpoch;
@@ -141,6 +155,7 @@ public class LeaderLock {
 
     private void lose(String why) {
         if (value != null) {
+            lastHeld = value;
             value = null;
             LOG.warnf("HOTPOT-SCHEDULER-011 this replica (%s) stopped leading at epoch %d: %s", token, epoch, why);
             metrics.stoppedLeading();

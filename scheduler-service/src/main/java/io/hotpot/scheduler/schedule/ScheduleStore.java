@@ -20,6 +20,7 @@ import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.scheduler.config.SchedulerConfig;
+import io.hotpot.redis.ReplicaAcks;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 
@@ -98,13 +99,15 @@ public class ScheduleStore {
             """;
 
     private final RedisDataSource redis;
+    private final ReplicaAcks acks;
     private final HashCommands<String, String, String> hashes;
     private final ObjectMapper mapper;
     private final String recordTtlSeconds;
     private final String firedKeyTtlMillis;
 
-    public ScheduleStore(RedisDataSource redis, ObjectMapper mapper, SchedulerConfig config) {
+    public ScheduleStore(RedisDataSource redis, ReplicaAcks acks, ObjectMapper mapper, SchedulerConfig config) {
         this.redis = redis;
+        this.acks = acks;
         this.hashes = redis.hash(String.class);
         this.mapper = mapper;
         this.recordTtlSeconds = Long.toString(config.tasks().resultTtl().toSeconds());
@@ -162,7 +165,8 @@ public class ScheduleStore {
                 TaskFields.CREATED_AT, task.createdAt().toString(),
                 TaskFields.CORRELATION_ID, task.correlationId(),
                 ScheduleFields.TASK_SCHEDULE, schedule.name()));
-        return redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new)).toInteger();
+        // The fire key must survive a Redis failover before the task is published, or the next leader fires the tick again.
+        return acks.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new)).toInteger();
     }
 
     /** Publishes a group's config schedules for the API to show; false when not leader. */

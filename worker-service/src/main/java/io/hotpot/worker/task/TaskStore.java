@@ -17,6 +17,7 @@ import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.worker.config.WorkerConfig;
+import io.hotpot.redis.ReplicaAcks;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -114,11 +115,14 @@ public class TaskStore {
             """;
 
     private final RedisDataSource redis;
+    /** The outcome and the lease, after which the delivery is acknowledged, wait for replicas. */
+    private final ReplicaAcks acks;
     private final ObjectMapper mapper;
     private final String ttlSeconds;
 
-    public TaskStore(RedisDataSource redis, ObjectMapper mapper, WorkerConfig config) {
+    public TaskStore(RedisDataSource redis, ReplicaAcks acks, ObjectMapper mapper, WorkerConfig config) {
         this.redis = redis;
+        this.acks = acks;
         this.mapper = mapper;
         this.ttlSeconds = Long.toString(config.tasks().resultTtl().toSeconds());
     }
@@ -183,7 +187,7 @@ public class TaskStore {
     }
 
     private boolean leaseScript(String taskId, String worker, int attempt, Instant until, String message) {
-        return redis.execute("EVAL", LEASE, "3", RedisKeys.task(taskId), RedisKeys.DUE, RedisKeys.DUE_MESSAGES, worker,
+        return acks.execute("EVAL", LEASE, "3", RedisKeys.task(taskId), RedisKeys.DUE, RedisKeys.DUE_MESSAGES, worker,
                 Integer.toString(attempt), taskId, Long.toString(until.toEpochMilli()), message).toInteger() == 1;
     }
 
@@ -249,7 +253,7 @@ public class TaskStore {
                 dueAt == null ? "" : Long.toString(dueAt.toEpochMilli()),
                 dueMessage == null ? "" : json(dueMessage), delete, leased ? taskId : ""));
         args.addAll(List.of(more));
-        return TaskStatus.valueOf(redis.execute("EVAL", args.toArray(String[]::new)).toString());
+        return TaskStatus.valueOf(acks.execute("EVAL", args.toArray(String[]::new)).toString());
     }
 
     private String json(Object value) {
