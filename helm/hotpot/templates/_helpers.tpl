@@ -170,11 +170,54 @@ hotpot.io/queue: {{ .label }}
 {{ include "hotpot.secretEnv" (dict "root" . "name" "RABBITMQ_PASSWORD" "key" "rabbitmq-password") }}
 {{- end -}}
 
+{{/* Redis settings that cannot work together, refused with what to do instead. */}}
+{{- define "hotpot.redis.check" -}}
+{{- $r := .Values.redis -}}
+{{- if and $r.inChart.enabled (or (ne $r.mode "standalone") $r.addresses $r.tls.enabled) -}}
+{{- fail "redis.mode, redis.addresses and redis.tls are for an external Redis, but redis.inChart.enabled=true runs one server without replicas or TLS in the release: set redis.inChart.enabled=false" -}}
+{{- end -}}
+{{- if and (ne $r.mode "standalone") (not $r.addresses) -}}
+{{- fail "redis.mode=sentinel needs redis.addresses: the Sentinels, host:port each" -}}
+{{- end -}}
+{{- if and (eq $r.mode "standalone") $r.addresses -}}
+{{- fail "redis.addresses is for redis.mode=sentinel; a standalone Redis is redis.host and redis.port" -}}
+{{- end -}}
+{{- if and $r.tls.enabled (not $r.tls.existingSecret) -}}
+{{- fail "redis.tls.enabled needs redis.tls.existingSecret: a Secret with ca.crt (and tls.crt, tls.key with redis.tls.clientCertificate)" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "hotpot.env.redis" -}}
+{{- include "hotpot.redis.check" . -}}
+{{- if eq .Values.redis.mode "standalone" }}
 - name: REDIS_HOST
   value: {{ include "hotpot.redisHost" . | quote }}
 - name: REDIS_PORT
   value: {{ .Values.redis.port | quote }}
+{{- else }}
+- name: REDIS_MODE
+  value: {{ .Values.redis.mode | quote }}
+- name: REDIS_ADDRESSES
+  value: {{ join "," .Values.redis.addresses | quote }}
+- name: REDIS_MASTER_NAME
+  value: {{ .Values.redis.masterName | quote }}
+{{- end }}
+{{- if .Values.redis.replicaAcks }}
+- name: REDIS_REPLICA_ACKS
+  value: {{ .Values.redis.replicaAcks | quote }}
+{{- end }}
+{{- if .Values.redis.tls.enabled }}
+- name: REDIS_TLS_ENABLED
+  value: "true"
+- name: REDIS_TLS_CA
+  value: /deployments/tls/redis/ca.crt
+{{- if .Values.redis.tls.clientCertificate }}
+- name: REDIS_TLS_CERT
+  value: /deployments/tls/redis/tls.crt
+- name: REDIS_TLS_KEY
+  value: /deployments/tls/redis/tls.key
+{{- end }}
+{{- end }}
 {{- if .Values.redis.username }}
 - name: REDIS_USERNAME
   value: {{ .Values.redis.username | quote }}

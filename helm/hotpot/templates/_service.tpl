@@ -118,6 +118,11 @@ spec:
               mountPath: /deployments/tls/rabbitmq
               readOnly: true
             {{- end }}
+            {{- if $root.Values.redis.tls.enabled }}
+            - name: redis-tls
+              mountPath: /deployments/tls/redis
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir: {}
@@ -128,6 +133,11 @@ spec:
         - name: rabbitmq-tls
           secret:
             secretName: {{ $root.Values.rabbitmq.tls.existingSecret }}
+        {{- end }}
+        {{- if $root.Values.redis.tls.enabled }}
+        - name: redis-tls
+          secret:
+            secretName: {{ $root.Values.redis.tls.existingSecret }}
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
@@ -314,8 +324,15 @@ spec:
       {{- end }}
     {{- end }}
     - ports:
-        - port: {{ $root.Values.redis.port }}
+        {{- /* with Sentinels: theirs, and redis.port, the port of the primary they name */}}
+        {{- $redisPorts := list $root.Values.redis.port }}
+        {{- range $root.Values.redis.addresses }}
+        {{- $redisPorts = append $redisPorts (splitList ":" . | last | int) }}
+        {{- end }}
+        {{- range uniq $redisPorts }}
+        - port: {{ . }}
           protocol: TCP
+        {{- end }}
       {{- if $root.Values.redis.inChart.enabled }}
       to:
         - podSelector:
