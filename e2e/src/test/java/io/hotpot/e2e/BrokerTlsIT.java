@@ -26,19 +26,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotpot.common.Json;
 
 /**
- * amqps (issue 16): a RabbitMQ node of the test's own whose TLS listener has a certificate from a
- * self-signed CA and asks every client for a certificate of that CA. api, worker and scheduler
- * connect over TLS only (its plain port is not given to them) and a task goes end to end; a
- * worker given another CA stops at start-up, saying what to check.
+ * amqps and rediss (issue 16): a RabbitMQ node and a Redis of the test's own whose TLS listeners
+ * have certificates from a self-signed CA and ask every client for a certificate of that CA. The
+ * services connect over TLS only (the plain ports are not given to them) and a task goes end to
+ * end; a worker given another CA for either stops at start-up, saying what to check.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RabbitTlsIT {
+class BrokerTlsIT {
     private final ObjectMapper mapper = Json.newMapper();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private Path certificates;
     private TestCa ca;
     private OwnBrokers.Rabbit rabbit;
     private int tlsPort;
+    private OwnRedis redis;
+    private int redisTlsPort;
     private Suite suite;
 
     @BeforeAll
@@ -54,8 +56,14 @@ class RabbitTlsIT {
                 + "ssl_options.keyfile = " + ca.key("rabbitmq") + "\n"
                 + "ssl_options.verify = verify_peer\n"
                 + "ssl_options.fail_if_no_peer_cert = true\n").start();
-        List<String> tls = properties(ca.ca());
-        suite = new Suite().start(Map.of("api-service", tls, "worker-service", tls, "scheduler-service", tls));
+        Path redisServer = ca.sign("redis", true);
+        redisTlsPort = OwnBrokers.freePort();
+        redis = new OwnRedis("--tls-port", Integer.toString(redisTlsPort), "--tls-cert-file", redisServer.toString(),
+                "--tls-key-file", ca.key("redis").toString(), "--tls-ca-cert-file", ca.ca().toString(),
+                "--tls-auth-clients", "yes").start();
+        List<String> tls = properties(ca.ca(), ca.ca());
+        suite = new Suite().start(Map.of("api-service", tls, "worker-service", tls, "scheduler-service", tls,
+                "chat-service", redisProperties(ca.ca())));
     }
 
     @AfterAll
@@ -66,20 +74,30 @@ class RabbitTlsIT {
         if (rabbit != null) {
             rabbit.close();
         }
+        if (redis != null) {
+            redis.close();
+        }
         if (certificates != null) {
             OwnBrokers.deleteTree(certificates);
         }
     }
 
-    /** TLS on the broker's TLS port with a client certificate, trusting {@code trusted}. */
-    private List<String> properties(Path trusted) {
-        return new ArrayList<>(List.of("-Drabbitmq.port=" + tlsPort, "-Drabbitmq.tls.enabled=true", "-Drabbitmq.tls.ca=" + trusted,
-                "-Drabbitmq.tls.cert=" + certificates.resolve("hotpot-test-ca-hotpot.pem"),
+    /** TLS to both on their TLS ports with a client certificate, trusting {@code rabbitCa} and {@code redisCa}. */
+    private List<String> properties(Path rabbitCa, Path redisCa) {
+        List<String> properties = new ArrayList<>(List.of("-Drabbitmq.port=" + tlsPort, "-Drabbitmq.tls.enabled=true",
+                "-Drabbitmq.tls.ca=" + rabbitCa, "-Drabbitmq.tls.cert=" + certificates.resolve("hotpot-test-ca-hotpot.pem"),
                 "-Drabbitmq.tls.key=" + ca.key("hotpot")));
+        properties.addAll(redisProperties(redisCa));
+        return properties;
+    }
+
+    private List<String> redisProperties(Path trusted) {
+        return List.of("-Dredis.port=" + redisTlsPort, "-Dredis.tls.enabled=true", "-Dredis.tls.ca=" + trusted,
+                "-Dredis.tls.cert=" + certificates.resolve("hotpot-test-ca-hotpot.pem"), "-Dredis.tls.key=" + ca.key("hotpot"));
     }
 
     @Test
-    void aTaskGoesEndToEndOverAmqps() throws Exception {
+    void aTaskGoesEndToEndOverAmqpsAndRediss() throws Exception {
         HttpResponse<String> accepted = suite.http().send(suite.post("api-service", "/api/tasks",
                 "{\"type\":\"add\",\"args\":{\"x\":20,\"y\":22}}").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -99,14 +117,23 @@ class RabbitTlsIT {
     }
 
     @Test
-    void aWorkerGivenAnotherCaStopsAtStartSayingWhatToCheck() throws Exception {
-        TestCa other = TestCa.create(certificates, "another-ca");
-        String name = "e2e-wrong-ca-" + run;
-        assertThrows(IllegalStateException.class, () -> suite.startReplica("worker-service", name, properties(other.ca())),
-                "a worker that does not trust the broker's certificate became ready");
-        String log = Files.readString(suite.log(name));
+    void aWorkerGivenAnotherCaForRabbitmqStopsAtStartSayingWhatToCheck() throws Exception {
+        String log = failingStart("e2e-wrong-rabbit-ca-" + run, properties(TestCa.create(certificates, "another-ca").ca(), ca.ca()));
         assertTrue(log.contains("HOTPOT-MSG-009 TLS to RabbitMQ at amqps") && log.contains("rabbitmq.tls.ca"), log);
         assertFalse(log.contains("HOTPOT-MSG-001"), "it never connected");
+    }
+
+    @Test
+    void aWorkerGivenAnotherCaForRedisStopsAtStartSayingWhatToCheck() throws Exception {
+        String log = failingStart("e2e-wrong-redis-ca-" + run, properties(ca.ca(), TestCa.create(certificates, "other-redis-ca").ca()));
+        assertTrue(log.contains("HOTPOT-REDIS-014 TLS to Redis failed") && log.contains("redis.tls.ca"), log);
+    }
+
+    /** Starts a worker that must not become ready; its log. */
+    private String failingStart(String name, List<String> properties) throws Exception {
+        assertThrows(IllegalStateException.class, () -> suite.startReplica("worker-service", name, properties),
+                name + " became ready without trusting the broker's certificate");
+        return Files.readString(suite.log(name));
     }
 
     /** The broker's client connections: "name<TAB>ssl" each. */

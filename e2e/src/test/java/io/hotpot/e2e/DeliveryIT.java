@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -24,13 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.common.Amqp;
-import io.hotpot.common.Json;
 
 /**
  * What happens to tasks when workers die or stop, with real worker processes: SIGKILL of one
@@ -40,17 +35,18 @@ import io.hotpot.common.Json;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryIT {
-    private final ObjectMapper mapper = Json.newMapper();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     /** Consumed by the suite's own worker, of concurrency 1: for priority. */
     private final String priorityQueue = "e2e-prio-" + run;
     private final String priorityWorker = "e2e-prio-worker-" + run;
     private final List<String> queues = new ArrayList<>(List.of(priorityQueue));
     private Suite suite;
+    private TaskClient tasks;
 
     @BeforeAll
     void startSuite() throws Exception {
         suite = new Suite().start(Map.of("worker-service", worker(priorityWorker, priorityQueue, 1, "30s")));
+        tasks = new TaskClient(suite);
         awaitWorker(priorityWorker);
     }
 
@@ -85,37 +81,15 @@ class DeliveryIT {
     }
 
     private List<String> submit(int count, String bodyJson) throws Exception {
-        List<CompletableFuture<HttpResponse<String>>> submissions = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            submissions.add(suite.http().sendAsync(suite.request("api-service", "/api/tasks")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodyJson)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        List<String> ids = new ArrayList<>();
-        for (CompletableFuture<HttpResponse<String>> submission : submissions) {
-            HttpResponse<String> response = submission.join();
-            assertEquals(202, response.statusCode(), response.body());
-            ids.add(mapper.readTree(response.body()).get("id").asText());
-        }
-        return ids;
+        return tasks.submit(count, bodyJson);
     }
 
-    /** Every task's record, read in parallel. */
     private Map<String, JsonNode> records(List<String> ids) throws Exception {
-        Map<String, CompletableFuture<HttpResponse<String>>> calls = new HashMap<>();
-        for (String id : ids) {
-            calls.put(id, suite.http().sendAsync(suite.request("api-service", "/api/tasks/" + id).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        Map<String, JsonNode> records = new HashMap<>();
-        for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> call : calls.entrySet()) {
-            records.put(call.getKey(), mapper.readTree(call.getValue().join().body()));
-        }
-        return records;
+        return tasks.records(ids);
     }
 
     private static long count(Map<String, JsonNode> records, String status) {
-        return records.values().stream().filter(r -> status.equals(r.path("status").asText())).count();
+        return TaskClient.count(records, status);
     }
 
     @Test
