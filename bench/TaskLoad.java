@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
 public class TaskLoad {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\":\"([A-Z]+)\"");
-    private static final String BODY = "{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3}}";
+    /** An {@code add}, to the queue named by TASKLOAD_QUEUE when set (a bench's own worker), else the default queue. */
+    private static final String BODY = System.getenv("TASKLOAD_QUEUE") == null
+            ? "{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3}}"
+            : "{\"type\":\"add\",\"args\":{\"x\":2,\"y\":3},\"queue\":\"" + System.getenv("TASKLOAD_QUEUE") + "\"}";
 
     private static final Map<String, CompletableFuture<Long>> finals = new ConcurrentHashMap<>();
     /** Ids whose final event was FAILURE: other clients' tasks share the channel, so only ours are counted. */
