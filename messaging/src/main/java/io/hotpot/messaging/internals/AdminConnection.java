@@ -2,7 +2,9 @@ package io.hotpot.messaging.internals;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -71,20 +73,14 @@ public class AdminConnection {
         io.quarkus.runtime.Quarkus.asyncExit(1);
     }
 
+    /** Whether a TLS handshake failed somewhere under {@code e}. */
     private static boolean tlsRefused(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLException) {
-                return true;
-            }
-        }
-        return false;
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).anyMatch(javax.net.ssl.SSLException.class::isInstance);
     }
 
+    /** The innermost cause's message: what the TLS layer said. */
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
+        Throwable root = Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((outer, inner) -> inner).orElse(e);
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
