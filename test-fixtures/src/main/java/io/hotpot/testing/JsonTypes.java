@@ -73,9 +73,11 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * is walked: type arguments, record components, fields and getters, supertypes, recursively,
  * within the application's packages.
  *
+ * A value a lambda captured and hands to JSON is followed to where the lambda was made.
+ *
  * <p>What it cannot follow (an array element, a {@code TypeReference}, a method reference to a
- * JSON method) is listed in {@link #unresolved()}, so a new kind of JSON call fails a test
- * instead of being skipped.
+ * JSON method, a lambda's own parameter handed to JSON) is listed in {@link #unresolved()}, so a
+ * new kind of JSON call fails a test instead of being skipped.
  */
 public final class JsonTypes {
     private static final String JACKSON = "com/fasterxml/jackson/databind/";
@@ -306,7 +308,7 @@ public final class JsonTypes {
                     } else if (insn instanceof InvokeDynamicInsnNode indy) {
                         for (Object bsmArg : indy.bsmArgs) {
                             if (bsmArg instanceof Handle h && isSink(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, h.getOwner(),
-                                    h.getName(), h.getDesc()))) {
+                                    h.getName(), h.getDesc())) && !followCaptured(c, indy, h)) {
                                 unresolved.add(c.where(indy) + ": a method reference to " + h.getOwner() + "." + h.getName()
                                         + " (call it with a typed value instead)");
                             }
@@ -317,6 +319,32 @@ public final class JsonTypes {
         } while (sinks != helperSinks.values().stream().mapToInt(Map::size).sum());
         declaredEndpoints();
         roots.forEach((name, where) -> walk(load(name), where));
+    }
+
+    /**
+     * A lambda whose body hands one of its parameters to JSON, where that parameter is a value the
+     * lambda captured (as {@code () -> store.write(value)}): the captured values are on the stack
+     * at the {@code invokedynamic}, in the order of the lambda method's parameters (after the
+     * receiver, for a lambda that uses {@code this}), and are followed like a call's arguments.
+     * False when a JSON parameter is one the lambda is given when it runs: that value cannot be seen here.
+     */
+    private boolean followCaptured(Code c, InvokeDynamicInsnNode indy, Handle lambda) {
+        Map<Integer, Kind> sinks = helperSinks.get(new MethodRef(lambda.getOwner(), lambda.getName(), lambda.getDesc()));
+        if (sinks == null) {
+            return false;
+        }
+        int captured = org.objectweb.asm.Type.getArgumentTypes(indy.desc).length;
+        int receiver = lambda.getTag() == Opcodes.H_INVOKESTATIC ? 0 : 1;
+        Frame<SourceValue> frame = c.at(indy);
+        for (Map.Entry<Integer, Kind> sink : sinks.entrySet()) {
+            int position = sink.getKey() + receiver;
+            if (position >= captured) {
+                return false;
+            }
+            resolve(c, frame.getStack(frame.getStackSize() - captured + position), sink.getValue(),
+                    lambda.getName() + " in " + c.where(indy));
+        }
+        return true;
     }
 
     private boolean isSink(MethodInsnNode call) {
