@@ -11,12 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -24,14 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 
-import io.hotpot.common.Amqp;
 import io.hotpot.common.Json;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskMessage;
@@ -54,24 +44,20 @@ class SchedulerFailoverIT {
     private final String group = "e2e-failover-" + run;
     private final String schedule = "failover-" + run;
     private final String queue = "e2e-failover-" + run;
-    private final List<TaskMessage> tasks = new CopyOnWriteArrayList<>();
-    private final Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
     private final Suite suite = new Suite();
-    private Connection connection;
-    private Channel channel;
+    private QueueTap tap;
 
     @AfterAll
     void cleanUp() throws Exception {
         suite.close();
-        if (channel != null) {
-            channel.queueDelete(Amqp.queueName(queue));
+        if (tap != null) {
+            tap.close();
             RedisCli.forgetQueue(queue);
-            connection.close();
         }
         RedisCommand.send("DEL", RedisKeys.leaderLock(group), RedisKeys.leaderEpoch(group), RedisKeys.configSchedules(group),
                 RedisKeys.scheduleState(schedule));
         RedisCommand.deleteMatching(RedisKeys.fired(schedule, 0).replaceAll("0$", "*"));
-        for (TaskMessage task : tasks) {
+        for (TaskMessage task : tap == null ? List.<TaskMessage>of() : tap.tasks()) {
             RedisCommand.send("DEL", RedisKeys.task(task.id()));
         }
     }
@@ -97,22 +83,7 @@ class SchedulerFailoverIT {
 
     @Test
     void everyTickCreatesExactlyOneTaskThroughALeaderKill() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        connection = factory.newConnection();
-        channel = connection.createChannel();
-        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, "direct", true, false, Amqp.exchangeArguments());
-        channel.queueDeclare(Amqp.queueName(queue), true, false, false, Amqp.queueArguments());
-        channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
-        channel.basicConsume(Amqp.queueName(queue), true, new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
-                    throws java.io.IOException {
-                TaskMessage task = mapper.readValue(body, TaskMessage.class);
-                arrivedAt.put(task.id(), System.currentTimeMillis());
-                tasks.add(task);
-            }
-        });
+        tap = new QueueTap(queue);
 
         String p = "-Dhotpot.schedules.\"" + schedule + "\".";
         List<String> properties = List.of("-Dhotpot.leader.name=" + group, p + "every=PT1S", p + "task.type=add",
@@ -148,7 +119,7 @@ class SchedulerFailoverIT {
         long latestLateness = 0;
         Set<String> seen = new HashSet<>();
         int redelivered = 0;
-        for (TaskMessage task : tasks) {
+        for (TaskMessage task : tap.tasks()) {
             if (!seen.add(task.id())) {
                 redelivered++;
                 continue;
@@ -156,7 +127,7 @@ class SchedulerFailoverIT {
             long tick = task.createdAt().toEpochMilli();
             if (tick >= firstTick && tick <= lastTick) {
                 perTick.merge(tick, 1, Integer::sum);
-                latestLateness = Math.max(latestLateness, arrivedAt.get(task.id()) - tick);
+                latestLateness = Math.max(latestLateness, tap.arrivedAt(task.id()) - tick);
             }
         }
         long once = perTick.values().stream().filter(c -> c == 1).count();

@@ -29,8 +29,8 @@ public interface RabbitConfig {
 
     /**
      * The nodes of a cluster, {@code host:port} each ({@code RABBITMQ_ADDRESSES}, comma-separated);
-     * when set, {@link #host()} and {@link #port()} are not used. A connection goes to the first
-     * that answers and, when its node goes, is recovered to another.
+     * when set, {@link #host()} and {@link #port()} are not used. A connection goes to one of them
+     * that answers (the client shuffles the list) and, when its node goes, is recovered to another.
      */
     Optional<List<String>> addresses();
 

@@ -49,7 +49,7 @@ public class AdminConnection {
         Uni.createFrom().item(this::connection)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure(AdminConnection::tlsRefused).invoke(this::stopOnTls)
-                .onFailure().invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s is unreachable (%s); trying again each second",
+                .onFailure(e -> !tlsRefused(e)).invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s is unreachable (%s); trying again each second",
                         connections.describe(), e.getMessage()))
                 .onFailure(e -> !stopping && !tlsRefused(e)).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(1))
                 .indefinitely()
