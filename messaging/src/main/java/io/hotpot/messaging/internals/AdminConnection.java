@@ -2,9 +2,7 @@ package io.hotpot.messaging.internals;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,10 +46,10 @@ public class AdminConnection {
     void start(@Observes StartupEvent event) {
         Uni.createFrom().item(this::connection)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(AdminConnection::tlsRefused).invoke(this::stopOnTls)
-                .onFailure(e -> !tlsRefused(e)).invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s is unreachable (%s); trying again each second",
+                .onFailure(RabbitConnections::tlsRefused).invoke(this::stopOnTls)
+                .onFailure(e -> !RabbitConnections.tlsRefused(e)).invoke(e -> LOG.warnf("HOTPOT-MSG-002 RabbitMQ at %s is unreachable (%s); trying again each second",
                         connections.describe(), e.getMessage()))
-                .onFailure(e -> !stopping && !tlsRefused(e)).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .onFailure(e -> !stopping && !RabbitConnections.tlsRefused(e)).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(1))
                 .indefinitely()
                 .subscribe().with(c -> LOG.infof("HOTPOT-MSG-001 connected to RabbitMQ at %s (node %s)", connections.describe(),
                         c.getAddress().getHostAddress() + ":" + c.getPort()),
@@ -59,29 +57,14 @@ public class AdminConnection {
     }
 
     /**
-     * The TLS handshake of the first connection failed: the broker's certificate does not chain to
-     * {@code rabbitmq.tls.ca} or does not name the host, the port does not speak TLS, or the broker
-     * refused the client certificate. Trying again each second cannot mend a configuration: the
-     * service stops, saying why, as with a missing password.
+     * The TLS handshake of the first connection failed ({@link RabbitConnections#tlsFailure}): trying
+     * again each second cannot mend a configuration, so the service stops, saying why, as with a
+     * missing password.
      */
     private void stopOnTls(Throwable e) {
         stopping = true;
-        LOG.errorf("HOTPOT-MSG-009 TLS to RabbitMQ at %s failed: %s. Check that rabbitmq.tls.ca (RABBITMQ_TLS_CA) is the CA "
-                + "that signed the broker's certificate, that the certificate names the host connected to, that the port is "
-                + "the broker's TLS port, and, if it asks for one, the client certificate (rabbitmq.tls.cert, rabbitmq.tls.key). "
-                + "Stopping.", connections.describe(), rootMessage(e));
+        LOG.error(connections.tlsFailure(e));
         io.quarkus.runtime.Quarkus.asyncExit(1);
-    }
-
-    /** Whether a TLS handshake failed somewhere under {@code e}. */
-    private static boolean tlsRefused(Throwable e) {
-        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).anyMatch(javax.net.ssl.SSLException.class::isInstance);
-    }
-
-    /** The innermost cause's message: what the TLS layer said. */
-    private static String rootMessage(Throwable e) {
-        Throwable root = Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((outer, inner) -> inner).orElse(e);
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,6 +1,10 @@
 package io.hotpot.messaging.internals;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -13,7 +17,10 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import org.jboss.logging.Logger;
+
 import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.messaging.RabbitConfig;
@@ -32,6 +39,7 @@ import io.vertx.rabbitmq.RabbitMQOptions;
  */
 @ApplicationScoped
 public class RabbitConnections {
+    private static final Logger LOG = Logger.getLogger(RabbitConnections.class);
     /** Identifier of the connector's client options, named by every channel's {@code client-options-name}. */
     public static final String CLIENT_OPTIONS = "hotpot-rabbitmq";
     /** Seconds between heartbeats: a dead node is noticed within two of them. */
@@ -108,12 +116,8 @@ public class RabbitConnections {
                 .setVirtualHost(rabbit.virtualHost())
                 .setRequestedHeartbeat(HEARTBEAT_SECONDS)
                 .setConnectionTimeout(CONNECT_TIMEOUT_MS)
-                .setAutomaticRecoveryEnabled(true)
-                .setAutomaticRecoveryOnInitialConnection(true)
-                .setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS)
-                // A first connection that fails is tried again each second for as long as it takes.
-                .setReconnectAttempts(Integer.MAX_VALUE)
-                .setReconnectInterval(RECOVERY_INTERVAL_MS);
+                // How a lost connection comes back depends on the channel's direction: ChannelRecovery.
+                .setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         RabbitConfig.Tls tls = rabbit.tls();
         if (tls.enabled()) {
             options.setSsl(true);
@@ -138,6 +142,81 @@ public class RabbitConnections {
             factory.enableHostnameVerification();
         }
         return factory;
+    }
+
+    /**
+     * Returns once a node of the list accepts a connection (the AMQP handshake, TLS included), trying
+     * again each second and saying once that {@code who} waits. A TLS handshake that fails cannot be
+     * mended by waiting: it ends the wait with {@link #tlsFailure}'s message.
+     */
+    public void awaitBroker(String who) {
+        // The start cannot end while this waits, and Quarkus's own shutdown waits for the start: a SIGTERM
+        // (a pod deleted before RabbitMQ came) ends the wait.
+        Thread waiting = Thread.currentThread();
+        Thread stop = new Thread(waiting::interrupt, "hotpot-rabbitmq-await-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            waitForBroker(who);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is stopping already: the hook has run or runs now
+            }
+        }
+    }
+
+    private void waitForBroker(String who) {
+        boolean told = false;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new IllegalStateException("stopped while waiting for RabbitMQ at " + describe());
+            }
+            try (Connection probe = connectionFactory().newConnection(addresses(), name + " probe")) {
+                if (told) {
+                    LOG.infof("HOTPOT-MSG-014 RabbitMQ at %s answers: %s goes on", describe(), who);
+                }
+                return;
+            } catch (IOException | TimeoutException e) {
+                if (tlsRefused(e)) {
+                    throw new IllegalStateException(tlsFailure(e), e);
+                }
+                if (!told) {
+                    LOG.warnf("HOTPOT-MSG-013 %s waits for RabbitMQ at %s (%s); trying again each second", who, describe(),
+                            e.getMessage());
+                    told = true;
+                }
+            }
+            try {
+                Thread.sleep(RECOVERY_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped while waiting for RabbitMQ at " + describe(), e);
+            }
+        }
+    }
+
+    /** Whether a TLS handshake failed somewhere under {@code e}. */
+    static boolean tlsRefused(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause).anyMatch(javax.net.ssl.SSLException.class::isInstance);
+    }
+
+    /**
+     * What to say when the TLS handshake of a first connection failed: the broker's certificate does
+     * not chain to {@code rabbitmq.tls.ca} or does not name the host, the port does not speak TLS, or
+     * the broker refused the client certificate.
+     */
+    String tlsFailure(Throwable e) {
+        return "HOTPOT-MSG-009 TLS to RabbitMQ at " + describe() + " failed: " + rootMessage(e) + ". Check that "
+                + "rabbitmq.tls.ca (RABBITMQ_TLS_CA) is the CA that signed the broker's certificate, that the certificate names "
+                + "the host connected to, that the port is the broker's TLS port, and, if it asks for one, the client certificate "
+                + "(rabbitmq.tls.cert, rabbitmq.tls.key). Stopping.";
+    }
+
+    /** The innermost cause's message: what the TLS layer said. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = Stream.iterate(e, Objects::nonNull, Throwable::getCause).reduce((outer, inner) -> inner).orElse(e);
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     /** The connection name of this service's connections, as the broker lists them. */
