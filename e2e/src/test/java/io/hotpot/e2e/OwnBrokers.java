@@ -219,6 +219,31 @@ final class OwnBrokers {
         }
 
         /**
+         * The nodes the consumers of {@code queue} are connected through, one entry per consumer, as
+         * this node sees the cluster (from each consumer's channel, whose process lives on its
+         * connection's node).
+         */
+        List<String> consumerNodes(String queue) throws Exception {
+            Process process = new ProcessBuilder("rabbitmqctl", "-n", node, "list_consumers", "-q", "--no-table-headers",
+                    "queue_name", "channel_pid").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl list_consumers failed: " + out);
+            }
+            List<String> nodes = new java.util.ArrayList<>();
+            for (String line : out.split("\n")) {
+                String[] cells = line.trim().split("\\s+");
+                if (cells.length == 2 && cells[0].equals(queue)) {
+                    // A channel's pid prints as <node.N.N.N>: the node name ends at the first dot after its '@'.
+                    String pid = cells[1].replace("<", "");
+                    int at = pid.indexOf('@');
+                    nodes.add(pid.substring(0, pid.indexOf('.', at)));
+                }
+            }
+            return nodes;
+        }
+
+        /**
          * SIGKILL of the node's Erlang VM: no clean shutdown, nothing flushed or closed, as an OOM
          * kill or a lost node; waits until the process is gone. {@link #start} brings it back with
          * what it had written to disk.
