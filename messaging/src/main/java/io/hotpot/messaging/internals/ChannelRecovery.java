@@ -25,25 +25,22 @@ import io.vertx.rabbitmq.RabbitMQOptions;
  * it declares its exchange again on each new connection, and a message it sent unconfirmed on the
  * lost one is answered as not confirmed ({@link ConfirmedSend}).</li>
  * </ul>
- * The Java client never tries a first connection again, so a consuming channel's client is made only
- * once RabbitMQ answers ({@link RabbitConnections#awaitBroker}); the service's start waits for it.
+ * The Java client never tries a first connection again: a consuming channel whose first connection
+ * fails ends its stream, and its consumer subscribes again (the worker's {@code TaskConsumer}).
  */
 @ApplicationScoped
 public class ChannelRecovery implements ClientCustomizer<RabbitMQOptions> {
     private static final Logger LOG = Logger.getLogger(ChannelRecovery.class);
 
-    private final RabbitConnections connections;
     private final Config config;
 
-    public ChannelRecovery(RabbitConnections connections, Config config) {
-        this.connections = connections;
+    public ChannelRecovery(Config config) {
         this.config = config;
     }
 
     @Override
     public RabbitMQOptions customize(String channel, Config channelConfig, RabbitMQOptions options) {
         if (consumes(channel)) {
-            connections.awaitBroker("the consumer of " + channel);
             LOG.debugf("channel %s: recovered by the RabbitMQ Java client", channel);
             return options.setAutomaticRecoveryEnabled(true).setReconnectAttempts(0);
         }

@@ -1,9 +1,7 @@
 package io.hotpot.messaging.internals;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import javax.net.ssl.KeyManager;
@@ -17,10 +15,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import org.jboss.logging.Logger;
-
 import com.rabbitmq.client.Address;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.messaging.RabbitConfig;
@@ -39,7 +34,6 @@ import io.vertx.rabbitmq.RabbitMQOptions;
  */
 @ApplicationScoped
 public class RabbitConnections {
-    private static final Logger LOG = Logger.getLogger(RabbitConnections.class);
     /** Identifier of the connector's client options, named by every channel's {@code client-options-name}. */
     public static final String CLIENT_OPTIONS = "hotpot-rabbitmq";
     /** Seconds between heartbeats: a dead node is noticed within two of them. */
@@ -142,58 +136,6 @@ public class RabbitConnections {
             factory.enableHostnameVerification();
         }
         return factory;
-    }
-
-    /**
-     * Returns once a node of the list accepts a connection (the AMQP handshake, TLS included), trying
-     * again each second and saying once that {@code who} waits. A TLS handshake that fails cannot be
-     * mended by waiting: it ends the wait with {@link #tlsFailure}'s message.
-     */
-    public void awaitBroker(String who) {
-        // The start cannot end while this waits, and Quarkus's own shutdown waits for the start: a SIGTERM
-        // (a pod deleted before RabbitMQ came) ends the wait.
-        Thread waiting = Thread.currentThread();
-        Thread stop = new Thread(waiting::interrupt, "hotpot-rabbitmq-await-stop");
-        Runtime.getRuntime().addShutdownHook(stop);
-        try {
-            waitForBroker(who);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stop);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is stopping already: the hook has run or runs now
-            }
-        }
-    }
-
-    private void waitForBroker(String who) {
-        boolean told = false;
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new IllegalStateException("stopped while waiting for RabbitMQ at " + describe());
-            }
-            try (Connection probe = connectionFactory().newConnection(addresses(), name + " probe")) {
-                if (told) {
-                    LOG.infof("HOTPOT-MSG-014 RabbitMQ at %s answers: %s goes on", describe(), who);
-                }
-                return;
-            } catch (IOException | TimeoutException e) {
-                if (tlsRefused(e)) {
-                    throw new IllegalStateException(tlsFailure(e), e);
-                }
-                if (!told) {
-                    LOG.warnf("HOTPOT-MSG-013 %s waits for RabbitMQ at %s (%s); trying again each second", who, describe(),
-                            e.getMessage());
-                    told = true;
-                }
-            }
-            try {
-                Thread.sleep(RECOVERY_INTERVAL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("stopped while waiting for RabbitMQ at " + describe(), e);
-            }
-        }
     }
 
     /** Whether a TLS handshake failed somewhere under {@code e}. */
