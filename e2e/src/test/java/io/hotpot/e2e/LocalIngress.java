@@ -1,7 +1,6 @@
 package io.hotpot.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,8 @@ final class LocalIngress implements AutoCloseable {
     LocalIngress(Path root) throws IOException {
         this.root = root;
         this.dir = Files.createTempDirectory("hotpot-ingress");
-        this.httpPort = freePort();
-        this.httpsPort = freePort();
+        this.httpPort = OwnBrokers.freePort();
+        this.httpsPort = OwnBrokers.freePort();
     }
 
     /**
@@ -100,12 +99,6 @@ final class LocalIngress implements AutoCloseable {
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -20,9 +20,21 @@ final class OwnBrokers {
     private OwnBrokers() {
     }
 
+    /** Ports handed out by {@link #freePort()} in this run. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now and not handed out before in this run: the system can give the same free port
+     * twice in a row, and a broker or Sentinel whose port another took does not start (seen: a
+     * Sentinel that failed with "Address already in use").
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 

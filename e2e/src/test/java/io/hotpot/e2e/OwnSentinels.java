@@ -43,9 +43,13 @@ final class OwnSentinels implements AutoCloseable {
             ports.add(port);
         }
         // Ready for a failover: every Sentinel knows the replica and the two other Sentinels.
-        for (int port : ports) {
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            Path log = dir.resolve("sentinel-" + i + ".log");
             awaitTrue(() -> "1".equals(masterField(port, "num-slaves")) && "2".equals(masterField(port, "num-other-sentinels")),
-                    "Sentinel " + port + " knows the replica and the other Sentinels");
+                    () -> "Sentinel " + port + " knows the replica and the other Sentinels (it knows " + masterField(port, "num-slaves")
+                            + " replica(s) and " + masterField(port, "num-other-sentinels") + " Sentinel(s)); its log: "
+                            + (Files.exists(log) ? Files.readString(log) : "none"));
         }
         return this;
     }
@@ -87,11 +91,19 @@ final class OwnSentinels implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
+    private interface Description {
+        String text() throws Exception;
+    }
+
     private static void awaitTrue(Check check, String what) throws Exception {
+        awaitTrue(check, () -> what);
+    }
+
+    private static void awaitTrue(Check check, Description what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!check.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not in 30 s: " + what);
+                throw new IllegalStateException("not in 30 s: " + what.text());
             }
             Thread.sleep(200);
         }

@@ -49,7 +49,8 @@ class RedisSentinelIT {
 
     @BeforeAll
     void start() throws Exception {
-        redis = new OwnSentinels().start();
+        redis = new OwnSentinels();
+        redis.start(); // assigned first: @AfterAll stops what was started even when this fails
         brokers = List.of("-Dredis.mode=sentinel", "-Dredis.addresses=" + redis.addresses(),
                 "-Dredis.master-name=" + OwnSentinels.MASTER, "-Dredis.replica-acks=1");
         // The schedule's tasks are counted by this test, per tick: no worker takes them.
