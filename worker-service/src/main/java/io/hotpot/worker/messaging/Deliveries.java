@@ -2,8 +2,6 @@ package io.hotpot.worker.messaging;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,14 +59,14 @@ public class Deliveries {
      * Starts the delivery's task and returns at once: the runner's threads run it, and the delivery
      * is settled when its outcome is known. The prefetch bounds how many run at once.
      */
-    public CompletionStage<Void> take(Message<byte[]> delivery) {
+    public void take(Message<byte[]> delivery) {
         TaskMessage task;
         try {
             task = mapper.readValue(delivery.getPayload(), TaskMessage.class);
         } catch (IOException e) {
             LOG.errorf("HOTPOT-WORKER-030 rejecting an undecodable message into the dead letters: %s", e.getMessage());
             deadLetter(delivery, e);
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         long returned = returnedBefore(delivery);
         if (deliveryLimit > 0 && returned >= deliveryLimit) {
@@ -83,7 +81,7 @@ public class Deliveries {
                     delivery.nack(failure, Metadata.of(new RabbitMQRejectMetadata(true)));
                 }
             });
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         // Set once the attempt was converted to a lease and its delivery acked (docs/decisions/0031).
         AtomicBoolean ackedEarly = new AtomicBoolean();
@@ -114,7 +112,6 @@ public class Deliveries {
                         .subscribe().with(ignored -> delivery.nack(failure, Metadata.of(new RabbitMQRejectMetadata(true))));
             }
         });
-        return CompletableFuture.completedFuture(null);
     }
 
     /**
