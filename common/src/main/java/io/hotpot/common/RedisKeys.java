@@ -1,12 +1,25 @@
 package io.hotpot.common;
 
 /**
- * Every Redis key and channel Hotpot uses, in one place (see docs/decisions/0001-redis-key-layout.md).
- * All keys start with {@code hotpot:} so a shared Redis can hold other data beside them.
+ * Every Redis key and channel Hotpot uses, in one place (see docs/decisions/0001-redis-key-layout.md
+ * and 0034-redis-cluster.md). All keys start with {@link #PREFIX}, {@code {hotpot}:}: a shared Redis
+ * can hold other data beside them, and in a Redis Cluster the hash tag {@code {hotpot}} puts every
+ * key in one hash slot, so each Lua script and multi-key command runs on one node. Pub/sub channels
+ * are not keys (a cluster carries them to every node) and start with {@link #CHANNEL_PREFIX}.
  */
 public final class RedisKeys {
+    /** The hash tag every key carries: Redis Cluster hashes only what is between the braces. */
+    public static final String HASH_TAG = "{hotpot}";
     /** Prefix of every key. */
-    public static final String PREFIX = "hotpot:";
+    public static final String PREFIX = HASH_TAG + ":";
+    /**
+     * The prefix keys had before they carried the hash tag ({@code hotpot:task:…}). The services
+     * refuse to start on a Redis that still holds such keys (HOTPOT-REDIS-015);
+     * {@code redis/migrate-keys.sh} renames them.
+     */
+    public static final String OLD_PREFIX = "hotpot:";
+    /** Prefix of every pub/sub channel. */
+    public static final String CHANNEL_PREFIX = "hotpot:";
     /** Sorted set of live worker ids, scored by their last heartbeat (epoch millis). */
     public static final String WORKERS = PREFIX + "workers";
     /**
@@ -37,7 +50,7 @@ public final class RedisKeys {
     /** Sorted set of logical queues scored by when a worker last advertised consuming them (epoch millis). */
     public static final String CATALOGUE_QUEUES = PREFIX + "catalogue:queues";
     /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
-    public static final String TASK_EVENTS_CHANNEL = PREFIX + "events:tasks";
+    public static final String TASK_EVENTS_CHANNEL = CHANNEL_PREFIX + "events:tasks";
 
     /**
      * Sorted set of rooms that have members somewhere, scored by when that presence expires
@@ -45,7 +58,7 @@ public final class RedisKeys {
      */
     public static final String CHAT_ROOMS = PREFIX + "chat:rooms";
     /** Pub/sub channel carrying {@link ChatPresence} events (join, leave) between chat-service replicas. */
-    public static final String CHAT_PRESENCE_CHANNEL = PREFIX + "events:chat-presence";
+    public static final String CHAT_PRESENCE_CHANNEL = CHANNEL_PREFIX + "events:chat-presence";
 
     private RedisKeys() {
     }

@@ -133,14 +133,16 @@ class ContractsTest {
         assertEquals("hotpot.dead.default", Amqp.deadQueueName(Amqp.DEFAULT_QUEUE));
         assertEquals(Amqp.DEAD_EXCHANGE, Amqp.queueArguments().get("x-dead-letter-exchange"));
         assertEquals(Amqp.UNROUTABLE_EXCHANGE, Amqp.exchangeArguments().get("alternate-exchange"));
-        assertEquals("hotpot:task:abc", RedisKeys.task("abc"));
-        assertEquals("hotpot:worker:w-1", RedisKeys.worker("w-1"));
+        assertEquals("{hotpot}:task:abc", RedisKeys.task("abc"));
+        assertEquals("{hotpot}:worker:w-1", RedisKeys.worker("w-1"));
         assertTrue(RedisKeys.WORKERS.startsWith(RedisKeys.PREFIX));
-        assertEquals("hotpot:catalogue:types", RedisKeys.CATALOGUE_TYPES);
-        assertEquals("hotpot:catalogue:queues", RedisKeys.CATALOGUE_QUEUES);
-        assertEquals("hotpot:idempotency:k-1", RedisKeys.idempotency("k-1"));
-        assertEquals("hotpot:fired:nightly:1000", RedisKeys.fired("nightly", 1000));
-        assertEquals("hotpot:leader:scheduler", RedisKeys.leaderLock("scheduler"));
+        assertEquals("{hotpot}:catalogue:types", RedisKeys.CATALOGUE_TYPES);
+        assertEquals("{hotpot}:catalogue:queues", RedisKeys.CATALOGUE_QUEUES);
+        assertEquals("{hotpot}:idempotency:k-1", RedisKeys.idempotency("k-1"));
+        assertEquals("{hotpot}:fired:nightly:1000", RedisKeys.fired("nightly", 1000));
+        assertEquals("{hotpot}:leader:scheduler", RedisKeys.leaderLock("scheduler"));
+        // Channels are not keys: their names stay as clients (bench/TaskLoad.java, dashboards) know them.
+        assertEquals("hotpot:events:tasks", RedisKeys.TASK_EVENTS_CHANNEL);
     }
 
     @Test
@@ -158,7 +160,7 @@ class ContractsTest {
         assertFalse(ChatProtocol.ROOM_NAME.matcher("a b").matches());
         assertFalse(ChatProtocol.ROOM_NAME.matcher("a".repeat(65)).matches());
         assertFalse(ChatProtocol.ROOM_NAME.matcher("").matches());
-        assertEquals("hotpot:chat:room:lobby", RedisKeys.chatRoom("lobby"));
+        assertEquals("{hotpot}:chat:room:lobby", RedisKeys.chatRoom("lobby"));
     }
 
     @Test

@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Live task events, against the real Redis: records and events written as api-service and the
- * workers write them (hash {@code hotpot:task:{id}}, channel {@code hotpot:events:tasks}).
+ * workers write them (hash {@code {hotpot}:task:{id}}, channel {@code hotpot:events:tasks}).
  */
 @QuarkusTest
 class TaskStreamsTest {

@@ -92,7 +92,7 @@ public interface SchedulerConfig {
     interface Leader {
         /**
          * Name of the group of replicas that elect one leader: the lock is
-         * {@code hotpot:leader:<name>}. Replicas of one deployment share it.
+         * {@code {hotpot}:leader:<name>}. Replicas of one deployment share it.
          */
         @WithDefault("scheduler")
         String name();
