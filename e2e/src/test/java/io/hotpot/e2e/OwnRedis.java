@@ -1,7 +1,6 @@
 package io.hotpot.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +22,15 @@ final class OwnRedis implements AutoCloseable {
         this(null, arguments);
     }
 
+    /** Keeps its files (and its log, redis.log) in {@code dir}, which it deletes when closed. */
+    static OwnRedis in(Path dir, String... arguments) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--dir", dir.toString()));
+        all.addAll(List.of(arguments));
+        return new OwnRedis(dir, all.toArray(String[]::new));
+    }
+
     private OwnRedis(Path dir, String... arguments) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            this.port = socket.getLocalPort();
-        }
+        this.port = OwnBrokers.freePort();
         this.dir = dir;
         this.arguments = List.of(arguments);
     }
@@ -37,8 +41,7 @@ final class OwnRedis implements AutoCloseable {
      * finds it again, as a Redis pod with a volume does.
      */
     static OwnRedis appendOnly(String appendfsync) throws IOException {
-        Path dir = OwnBrokers.tempDir("hotpot-redis-");
-        return new OwnRedis(dir, "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", appendfsync);
+        return in(OwnBrokers.tempDir("hotpot-redis-"), "--appendonly", "yes", "--appendfsync", appendfsync);
     }
 
     int port() {

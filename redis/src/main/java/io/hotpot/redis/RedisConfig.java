@@ -21,8 +21,13 @@ public interface RedisConfig {
         /** One server (host and port). */
         STANDALONE,
         /** A primary with replicas watched by Sentinels ({@link #addresses()} are the Sentinels). */
-        SENTINEL
-        // Redis Cluster: not yet. Hotpot's scripts touch keys of several hash slots (issue 16).
+        SENTINEL,
+        /**
+         * A Redis Cluster ({@link #addresses()} are some of its nodes). Every key of Hotpot carries
+         * one hash tag, so all of them live on one primary: the cluster gives failover to that
+         * primary's replica, not sharding (docs/decisions/0034-redis-cluster.md).
+         */
+        CLUSTER
     }
 
     /** Host of a standalone Redis. */
@@ -40,11 +45,11 @@ public interface RedisConfig {
     /** Password, as it is (special characters welcome); none when absent. */
     Optional<String> password();
 
-    /** {@code standalone} or {@code sentinel}. */
+    /** {@code standalone}, {@code sentinel} or {@code cluster}. */
     @WithDefault("standalone")
     Mode mode();
 
-    /** Sentinel: the Sentinels, {@code host:port} each. */
+    /** Sentinel: the Sentinels; cluster: some of its nodes (the rest are found from them); {@code host:port} each. */
     Optional<List<String>> addresses();
 
     /** Sentinel: the name the Sentinels monitor the primary under. */

@@ -11,13 +11,15 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisClusterTransactions;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 
 /**
  * Makes every Redis client of a service (the default one and each named one, such as a
- * subscriber's) connect as {@link RedisConfig} says: one server, or a primary found through its
- * Sentinels; with the user and password; over TLS when asked. The services'
+ * subscriber's) connect as {@link RedisConfig} says: one server, a primary found through its
+ * Sentinels, or the primaries of a Redis Cluster; with the user and password; over TLS when asked. The services'
  * {@code quarkus.redis.*hosts} only name the clients; where they connect is decided here, once.
  */
 @Singleton
@@ -37,6 +39,10 @@ public class RedisConnections implements RedisOptionsCustomizer {
             // Every command to the primary: a replica may not have a write yet.
             case SENTINEL -> options.setType(RedisClientType.SENTINEL).setMasterName(config.masterName())
                     .setRole(RedisRole.MASTER);
+            // Every command to a primary, as with Sentinel. SINGLE_NODE transactions let a WATCH pin a
+            // connection to the primary of its key's slot, which ReplicaAcks needs for WAIT.
+            case CLUSTER -> options.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER)
+                    .setClusterTransactions(RedisClusterTransactions.SINGLE_NODE);
         }
         RedisConfig.Tls tls = config.tls();
         if (tls.enabled()) {
@@ -54,7 +60,7 @@ public class RedisConnections implements RedisOptionsCustomizer {
     }
 
     /**
-     * The URIs the client starts from: the server or the Sentinels, each
+     * The URIs the client starts from: the server, the Sentinels or some nodes of the cluster, each
      * {@code redis://} (or {@code rediss://}) with the ACL user; never the password.
      */
     static List<String> endpoints(RedisConfig config) {
@@ -64,8 +70,9 @@ public class RedisConnections implements RedisOptionsCustomizer {
             return List.of(scheme + config.host() + ":" + config.port() + user);
         }
         List<String> addresses = config.addresses().filter(list -> !list.isEmpty()).orElseThrow(
-                () -> new IllegalArgumentException("HOTPOT-REDIS-010 redis.mode=sentinel needs redis.addresses "
-                        + "(REDIS_ADDRESSES): the Sentinels, host:port each"));
+                () -> new IllegalArgumentException("HOTPOT-REDIS-010 redis.mode=" + config.mode().name().toLowerCase()
+                        + " needs redis.addresses (REDIS_ADDRESSES): " + (config.mode() == RedisConfig.Mode.SENTINEL
+                                ? "the Sentinels" : "some nodes of the cluster") + ", host:port each"));
         return addresses.stream().map(String::trim).map(address -> {
             if (!address.matches("[^\\s/:@]+:\\d{1,5}")) {
                 throw new IllegalArgumentException("HOTPOT-REDIS-010 redis.addresses: '" + address + "' is not host:port");

@@ -1,5 +1,6 @@
 package io.hotpot.redis;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -10,6 +11,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import io.hotpot.common.RedisKeys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
@@ -22,24 +24,44 @@ import io.vertx.mutiny.redis.client.Response;
  * without persistence (no RDB snapshots, no AOF) only gets a warning: a local or test Redis
  * often runs so, and a restart of it loses data, not correctness of what is left. A server that
  * cannot be asked (down for now, or {@code INFO}/{@code CONFIG} denied to this user) is logged and
- * not judged; one whose TLS handshake fails (another CA, a plain port) stops the start.
+ * not judged; one whose TLS handshake fails (another CA, a plain port) stops the start. A Redis
+ * that still holds Hotpot's keys under their earlier names ({@code hotpot:…}, before the hash tag)
+ * stops the start too, naming the migration ({@code redis/migrate-keys.sh}): this release would
+ * not see its schedules, records and due tasks. In a cluster the server checked is the primary
+ * that holds Hotpot's keys.
  */
 @ApplicationScoped
 public class RedisServerCheck {
     private static final Logger LOG = Logger.getLogger(RedisServerCheck.class);
 
-    private final RedisDataSource redis;
+    /** Keys every installation of the earlier layout has once a worker ran (its heartbeat writes them), by their old names. */
+    static final List<String> OLD_LAYOUT_KEYS = Stream.of(RedisKeys.WORKERS, RedisKeys.CATALOGUE_TYPES, RedisKeys.RECENT_TASKS,
+            RedisKeys.SCHEDULES, RedisKeys.DUE, RedisKeys.CHAT_ROOMS)
+            .map(key -> RedisKeys.OLD_PREFIX + key.substring(RedisKeys.PREFIX.length())).toList();
 
-    public RedisServerCheck(RedisDataSource redis) {
+    private final RedisDataSource redis;
+    private final RedisConfig config;
+
+    public RedisServerCheck(RedisDataSource redis, RedisConfig config) {
         this.redis = redis;
+        this.config = config;
     }
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
         String memory;
         String persistence;
+        String save;
+        long oldKeys;
         try {
-            memory = redis.execute("INFO", "memory").toString();
-            persistence = redis.execute("INFO", "persistence").toString();
+            // In a cluster: the primary that holds Hotpot's keys.
+            String[] answers = SlotPrimary.call(redis, config, server -> new String[] { server.execute("INFO", "memory").toString(),
+                    server.execute("INFO", "persistence").toString(), configValue(server, "save") });
+            memory = answers[0];
+            persistence = answers[1];
+            save = answers[2];
+            // A cluster never held the old layout (the services refused one): its keys would be in several slots.
+            oldKeys = config.mode() == RedisConfig.Mode.CLUSTER ? 0
+                    : redis.execute("EXISTS", OLD_LAYOUT_KEYS.toArray(String[]::new)).toLong();
         } catch (RuntimeException e) {
             if (tlsRefused(e)) {
                 // A configuration no retry can mend: stop, saying what to check, as for an evicting server.
@@ -62,8 +84,15 @@ public class RedisServerCheck {
             LOG.error(message);
             throw new IllegalStateException(message);
         }
+        if (oldKeys > 0) {
+            String message = "HOTPOT-REDIS-015 Redis holds Hotpot's keys under their earlier names (" + RedisKeys.OLD_PREFIX
+                    + "…, such as " + OLD_LAYOUT_KEYS.get(0) + "); this release names them " + RedisKeys.PREFIX + "… (one hash slot, "
+                    + "for Redis Cluster). Stop every Hotpot service, run redis/migrate-keys.sh against this Redis, then start "
+                    + "this release (docs/deploy.md, Upgrading to the {hotpot} key layout).";
+            LOG.error(message);
+            throw new IllegalStateException(message);
+        }
         boolean aof = "1".equals(field(persistence, "aof_enabled"));
-        String save = configValue("save");
         if (!aof && (save == null || save.isBlank())) {
             LOG.warnf("HOTPOT-REDIS-002 Redis %s: a restart of it loses task records, schedules and chat history. "
                     + "Turn on AOF (appendonly yes, appendfsync everysec) or RDB snapshots in production (docs/deploy.md)",
@@ -94,9 +123,9 @@ public class RedisServerCheck {
     }
 
     /** {@code CONFIG GET name}'s value, or null when the command is denied (managed Redis, ACL). */
-    private String configValue(String name) {
+    private static String configValue(RedisDataSource server, String name) {
         try {
-            Response answer = redis.execute("CONFIG", "GET", name);
+            Response answer = server.execute("CONFIG", "GET", name);
             if (answer == null || answer.size() == 0) {
                 return null;
             }

@@ -2,7 +2,6 @@ package io.hotpot.redis;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,7 +19,8 @@ import io.vertx.mutiny.redis.client.Response;
  * writes of its own connection). When the replicas do not answer within
  * {@code redis.replica-ack-timeout} (none left after a failover, say), Hotpot goes on, says so once,
  * and does not wait for {@link #PAUSE} before asking again: a primary without replicas would
- * otherwise add the timeout to every such write. Blocking: call from a worker thread.
+ * otherwise add the timeout to every such write. In a Redis Cluster the write and its {@code WAIT}
+ * go to the primary of Hotpot's hash slot ({@link SlotPrimary}). Blocking: call from a worker thread.
  */
 @ApplicationScoped
 public class ReplicaAcks {
@@ -32,6 +32,7 @@ public class ReplicaAcks {
     private final RedisDataSource redis;
     private final String replicas;
     private final String timeoutMs;
+    private final RedisConfig config;
     private final boolean asked;
     private final AtomicBoolean missing = new AtomicBoolean();
     private volatile long waitAgainAt = System.nanoTime();
@@ -39,6 +40,7 @@ public class ReplicaAcks {
     public ReplicaAcks(RedisDataSource redis, RedisConfig config) {
         this.redis = redis;
         this.asked = config.replicaAcks() > 0;
+        this.config = config;
         this.replicas = Integer.toString(config.replicaAcks());
         this.timeoutMs = Long.toString(config.replicaAckTimeout().toMillis());
     }
@@ -51,9 +53,8 @@ public class ReplicaAcks {
         if (!asked || System.nanoTime() - waitAgainAt < 0) {
             return redis.execute(command, args);
         }
-        AtomicReference<Response> reply = new AtomicReference<>();
-        redis.withConnection(connection -> {
-            reply.set(connection.execute(command, args));
+        return SlotPrimary.call(redis, config, connection -> {
+            Response reply = connection.execute(command, args);
             int acked = connection.execute("WAIT", replicas, timeoutMs).toInteger();
             if (acked < Integer.parseInt(replicas)) {
                 waitAgainAt = System.nanoTime() + PAUSE.toNanos();
@@ -65,7 +66,7 @@ public class ReplicaAcks {
             } else if (missing.compareAndSet(true, false)) {
                 LOG.infof("HOTPOT-REDIS-013 %s Redis replica(s) acknowledge writes again", replicas);
             }
+            return reply;
         });
-        return reply.get();
     }
 }

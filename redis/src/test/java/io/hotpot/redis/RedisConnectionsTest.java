@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisClusterTransactions;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 
 /** Every client of a service connects as {@code redis.*} says: one server, Sentinels or a cluster. */
@@ -54,6 +56,19 @@ class RedisConnectionsTest {
         assertEquals("hotpot", options.getMasterName());
         assertEquals(RedisRole.MASTER, options.getRole(), "every command goes to the primary");
         assertNull(options.getPassword());
+    }
+
+    @Test
+    void aClusterFromSomeOfItsNodesWithEveryCommandOnAPrimary() {
+        RedisOptions options = customized(config("redis.mode", "cluster", "redis.addresses", "r-0:6379,r-1:6379"));
+        assertEquals(RedisClientType.CLUSTER, options.getType());
+        assertEquals(List.of("redis://r-0:6379?user=default", "redis://r-1:6379?user=default"), options.getEndpoints());
+        assertEquals(RedisReplicas.NEVER, options.getUseReplicas(), "a replica may not have a write yet");
+        assertEquals(RedisClusterTransactions.SINGLE_NODE, options.getClusterTransactions(),
+                "ReplicaAcks pins its connection to the primary of Hotpot's slot with WATCH");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> customized(config("redis.mode", "cluster")));
+        assertTrue(e.getMessage().contains("redis.mode=cluster needs redis.addresses") && e.getMessage().contains("some nodes"),
+                e.getMessage());
     }
 
     @Test
