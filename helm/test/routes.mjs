@@ -8,7 +8,8 @@
 //       cannot be reasoned about and is refused. Prints "N routes" on success.
 //   node routes.mjs get FILE.yaml KIND NAME DOTTED.PATH
 //       prints one field of one rendered object as JSON (e.g. metadata.annotations.x), or
-//       "undefined"; run.sh compares it with what the values asked for.
+//       "undefined"; run.sh compares it with what the values asked for. A segment KEY=VALUE
+//       picks the item of a list whose KEY is VALUE (e.g. containers.0.env.name=REDIS_MODE.value).
 // Env: HOTPOT_NODE_MODULES (for yaml). Exits 1 on a problem.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,7 +64,12 @@ if (cmd === 'noq') {
     }
     // Keys may hold dots (annotation names): a segment in [brackets] is taken whole.
     const segments = dotted.match(/\[[^\]]+\]|[^.[\]]+/g).map((s) => s.replace(/^\[|\]$/g, ''));
-    const value = segments.reduce((o, k) => (o == null ? undefined : o[k]), obj);
+    const step = (o, k) => {
+        if (o == null) return undefined;
+        const pick = Array.isArray(o) && k.match(/^([^=]+)=(.*)$/);
+        return pick ? o.find((item) => item?.[pick[1]] === pick[2]) : o[k];
+    };
+    const value = segments.reduce(step, obj);
     console.log(value === undefined ? 'undefined' : JSON.stringify(value));
 } else {
     console.error('usage: routes.mjs noq FILE... | get FILE KIND NAME PATH');

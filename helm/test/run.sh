@@ -18,7 +18,8 @@
 #      `helm template --dry-run=server` against fake-apiserver.mjs, which answers Helm's
 #      `lookup` with the Secret of a first render (secrets.mjs)
 #   2c. routes: /q/ reachable through no Ingress or HTTPRoute of any scenario; the user's
-#      ingress annotations win over the chart's; TLS on with a host (routes.mjs)
+#      ingress annotations win over the chart's; TLS on with a host (routes.mjs); then single
+#      fields of rendered objects (routes.mjs get), e.g. the Redis Cluster settings of ci/redis-cluster
 #   3. the validator itself refuses each manifest in invalid-manifests/
 #   4. the chart refuses each values file in bad/ with the message its first
 #      line expects ("# expect: ...")
@@ -192,6 +193,28 @@ expect_field "a 64-character queue: its Deployment name cut to a DNS label and e
     'spec.template.metadata.labels.[hotpot.io/queue]' '"invoices.monthly_export-for-accounting-in-a-name-of-64-characte"'
 expect_field "worker Service selects all worker pods (no queue label)" queues Service hotpot-queues-worker 'spec.selector' \
     '{"app.kubernetes.io/name":"hotpot","app.kubernetes.io/instance":"hotpot-queues","app.kubernetes.io/component":"worker"}'
+# Redis Cluster (ci/redis-cluster): each service gets the mode and the seed nodes; host, port and
+# master name are not for a cluster.
+redis_env() { field redis-cluster Deployment "hotpot-redis-cluster-$1" "spec.template.spec.containers.0.env.name=$2.value"; }
+seeds='"redis-cluster-0.redis-cluster-headless.data.svc:6379,redis-cluster-1.redis-cluster-headless.data.svc:6379,redis-cluster-2.redis-cluster-headless.data.svc:6379"'
+for component in api chat scheduler worker-default; do
+    got="$(for name in REDIS_MODE REDIS_ADDRESSES REDIS_HOST REDIS_PORT REDIS_MASTER_NAME; do redis_env "$component" "$name"; done | paste -sd' ')"
+    want="\"cluster\" $seeds undefined undefined undefined"
+    if [ "$got" = "$want" ]; then
+        pass "redis cluster: $component has REDIS_MODE=cluster and REDIS_ADDRESSES, no REDIS_HOST, REDIS_PORT or REDIS_MASTER_NAME"
+    else
+        fail "redis cluster: $component's REDIS_MODE REDIS_ADDRESSES REDIS_HOST REDIS_PORT REDIS_MASTER_NAME are $got, not $want"
+    fi
+done
+expect_field "redis cluster: NetworkPolicy egress to the seed nodes' port (redis.port the same, once)" redis-cluster \
+    NetworkPolicy hotpot-redis-cluster-api 'spec.egress.2' '{"ports":[{"port":6379,"protocol":"TCP"}]}'
+"$HELM" template hotpot-redis-cluster "$chart" --namespace hotpot -f "$chart/ci/redis-cluster-values.yaml" \
+    --set redis.port=7000 >"$work/redis-cluster-port.yaml" 2>&1 || true
+expect_field "redis cluster: NetworkPolicy egress to redis.port (the port the nodes announce) and the seed nodes' port" \
+    redis-cluster-port NetworkPolicy hotpot-redis-cluster-chat 'spec.egress.1' \
+    '{"ports":[{"port":7000,"protocol":"TCP"},{"port":6379,"protocol":"TCP"}]}'
+expect_field "redis sentinel: REDIS_MASTER_NAME stays" redis-sentinel Deployment hotpot-redis-sentinel-api \
+    'spec.template.spec.containers.0.env.name=REDIS_MASTER_NAME.value' '"hotpot"'
 
 for manifest in "$here"/invalid-manifests/*.yaml; do
     name="invalid-manifests/$(basename "$manifest")"

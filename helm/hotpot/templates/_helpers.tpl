@@ -174,13 +174,16 @@ hotpot.io/queue: {{ .label }}
 {{- define "hotpot.redis.check" -}}
 {{- $r := .Values.redis -}}
 {{- if and $r.inChart.enabled (or (ne $r.mode "standalone") $r.addresses $r.tls.enabled) -}}
-{{- fail "redis.mode, redis.addresses and redis.tls are for an external Redis, but redis.inChart.enabled=true runs one server without replicas or TLS in the release: set redis.inChart.enabled=false" -}}
+{{- fail "redis.mode (sentinel, cluster), redis.addresses and redis.tls are for an external Redis, but redis.inChart.enabled=true runs one standalone server without replicas or TLS in the release: set redis.inChart.enabled=false" -}}
 {{- end -}}
-{{- if and (ne $r.mode "standalone") (not $r.addresses) -}}
+{{- if and (eq $r.mode "sentinel") (not $r.addresses) -}}
 {{- fail "redis.mode=sentinel needs redis.addresses: the Sentinels, host:port each" -}}
 {{- end -}}
+{{- if and (eq $r.mode "cluster") (not $r.addresses) -}}
+{{- fail "redis.mode=cluster needs redis.addresses: some nodes of the cluster, host:port each" -}}
+{{- end -}}
 {{- if and (eq $r.mode "standalone") $r.addresses -}}
-{{- fail "redis.addresses is for redis.mode=sentinel; a standalone Redis is redis.host and redis.port" -}}
+{{- fail "redis.addresses is for redis.mode=sentinel or cluster; a standalone Redis is redis.host and redis.port" -}}
 {{- end -}}
 {{- if and $r.tls.enabled (not $r.tls.existingSecret) -}}
 {{- fail "redis.tls.enabled needs redis.tls.existingSecret: a Secret with ca.crt (and tls.crt, tls.key with redis.tls.clientCertificate)" -}}
@@ -195,12 +198,15 @@ hotpot.io/queue: {{ .label }}
 - name: REDIS_PORT
   value: {{ .Values.redis.port | quote }}
 {{- else }}
+{{- /* sentinel: the Sentinels; cluster: seed nodes, the client finds the others (CLUSTER SLOTS) */}}
 - name: REDIS_MODE
   value: {{ .Values.redis.mode | quote }}
 - name: REDIS_ADDRESSES
   value: {{ join "," .Values.redis.addresses | quote }}
+{{- if eq .Values.redis.mode "sentinel" }}
 - name: REDIS_MASTER_NAME
   value: {{ .Values.redis.masterName | quote }}
+{{- end }}
 {{- end }}
 {{- if .Values.redis.replicaAcks }}
 - name: REDIS_REPLICA_ACKS

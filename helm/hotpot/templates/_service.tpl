@@ -324,8 +324,9 @@ spec:
       {{- end }}
     {{- end }}
     - ports:
-        {{- /* with Sentinels: theirs, and redis.port, the port of the primary they name */}}
-        {{- $redisPorts := list $root.Values.redis.port }}
+        {{- /* the ports of redis.addresses and redis.port: with Sentinels, the port of the primary and
+               replicas they name; with a Redis Cluster, the port its nodes announce (CLUSTER SLOTS) */}}
+        {{- $redisPorts := list ($root.Values.redis.port | int) }}
         {{- range $root.Values.redis.addresses }}
         {{- $redisPorts = append $redisPorts (splitList ":" . | last | int) }}
         {{- end }}
