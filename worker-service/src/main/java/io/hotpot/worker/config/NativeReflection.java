@@ -15,6 +15,7 @@ import io.hotpot.worker.task.FlakyHandler;
 import io.hotpot.worker.task.ReportHandler;
 import io.hotpot.worker.task.SleepHandler;
 import io.hotpot.worker.task.TaskSummary;
+import io.hotpot.worker.task.WebhookHandler;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -31,8 +32,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
         // handler arguments
         AddHandler.Args.class, SleepHandler.Args.class, FlakyHandler.Args.class, EmailHandler.Args.class,
-        ReportHandler.Args.class,
+        ReportHandler.Args.class, WebhookHandler.Args.class,
         // handler results
-        TaskSummary.Summary.class, TaskSummary.Failure.class, TaskSummary.Slowness.class })
+        TaskSummary.Summary.class, TaskSummary.Failure.class, TaskSummary.Slowness.class,
+        WebhookHandler.Outcome.class, WebhookHandler.Result.class })
 public class NativeReflection {
 }

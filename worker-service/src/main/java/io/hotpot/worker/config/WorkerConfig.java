@@ -132,5 +132,18 @@ public interface WorkerConfig {
         /** Longest back-off delay between two attempts. */
         @WithDefault("10m")
         Duration retryCap();
+
+        /** Many calls of one task at once ({@code TaskContext.fanOut}). */
+        FanOut fanOut();
+    }
+
+    interface FanOut {
+        /** Calls one task runs at once unless its handler asks for another number. */
+        @WithDefault("50")
+        int parallelism();
+
+        /** The most calls at once a handler (or a {@code webhook} submission's {@code parallelism}) may ask for. */
+        @WithDefault("1000")
+        int maxParallelism();
     }
 }

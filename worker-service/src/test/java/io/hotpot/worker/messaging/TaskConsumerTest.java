@@ -224,7 +224,7 @@ class TaskConsumerTest {
         WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker(QUEUE)),
                 WorkerHeartbeat.class);
         assertEquals(List.of(QUEUE), heartbeat.queues());
-        assertEquals(List.of("add", "email", "flaky", "report", "sleep"), heartbeat.types().stream().map(t -> t.type()).toList());
+        assertEquals(List.of("add", "email", "flaky", "report", "sleep", "webhook"), heartbeat.types().stream().map(t -> t.type()).toList());
         assertEquals("IO", heartbeat.types().get(4).workload().name());
         assertEquals(500, heartbeat.concurrency());
         assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
