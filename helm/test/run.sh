@@ -215,6 +215,11 @@ expect_field "redis cluster: NetworkPolicy egress to redis.port (the port the no
     '{"ports":[{"port":7000,"protocol":"TCP"},{"port":6379,"protocol":"TCP"}]}'
 expect_field "redis sentinel: REDIS_MASTER_NAME stays" redis-sentinel Deployment hotpot-redis-sentinel-api \
     'spec.template.spec.containers.0.env.name=REDIS_MASTER_NAME.value' '"hotpot"'
+# helm test's broker check speaks TLS as the services do: the same CA and client keys mounted where *_TLS_* point.
+expect_field "helm test brokers pod: the Redis CA mounted with redis.tls" redis-sentinel Pod hotpot-redis-sentinel-test-brokers \
+    'spec.volumes.1' '{"name":"redis-tls","secret":{"secretName":"redis-ca"}}'
+expect_field "helm test brokers pod: the RabbitMQ CA and client key mounted with rabbitmq.tls" cluster Pod hotpot-cluster-test-brokers \
+    'spec.containers.0.volumeMounts.1' '{"name":"rabbitmq-tls","mountPath":"/deployments/tls/rabbitmq","readOnly":true}'
 
 for manifest in "$here"/invalid-manifests/*.yaml; do
     name="invalid-manifests/$(basename "$manifest")"

@@ -113,32 +113,18 @@ spec:
             - name: config
               mountPath: /deployments/config
               readOnly: true
-            {{- if $rabbitTls }}
-            - name: rabbitmq-tls
-              mountPath: /deployments/tls/rabbitmq
-              readOnly: true
-            {{- end }}
-            {{- if $root.Values.redis.tls.enabled }}
-            - name: redis-tls
-              mountPath: /deployments/tls/redis
-              readOnly: true
-            {{- end }}
+            {{- with include "hotpot.tlsMounts" (dict "root" $root "rabbitmq" $rabbitTls) | trim }}
+{{- . | nindent 12 }}
+{{- end }}
       volumes:
         - name: tmp
           emptyDir: {}
         - name: config
           configMap:
             name: {{ include "hotpot.componentName" $ctx }}
-        {{- if $rabbitTls }}
-        - name: rabbitmq-tls
-          secret:
-            secretName: {{ $root.Values.rabbitmq.tls.existingSecret }}
-        {{- end }}
-        {{- if $root.Values.redis.tls.enabled }}
-        - name: redis-tls
-          secret:
-            secretName: {{ $root.Values.redis.tls.existingSecret }}
-        {{- end }}
+        {{- with include "hotpot.tlsVolumes" (dict "root" $root "rabbitmq" $rabbitTls) | trim }}
+{{- . | nindent 8 }}
+{{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -349,5 +335,35 @@ spec:
     {{- toYaml . | nindent 4 }}
     {{- end }}
   {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The brokers' CA and client keys, from their existing Secrets, where RABBITMQ_TLS_* and REDIS_TLS_*
+point: (dict "root" $ "rabbitmq" bool). Used by the services and by helm test's broker check.
+*/}}
+{{- define "hotpot.tlsMounts" -}}
+{{- if .rabbitmq }}
+- name: rabbitmq-tls
+  mountPath: /deployments/tls/rabbitmq
+  readOnly: true
+{{- end }}
+{{- if .root.Values.redis.tls.enabled }}
+- name: redis-tls
+  mountPath: /deployments/tls/redis
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "hotpot.tlsVolumes" -}}
+{{- if .rabbitmq }}
+- name: rabbitmq-tls
+  secret:
+    secretName: {{ .root.Values.rabbitmq.tls.existingSecret }}
+{{- end }}
+{{- if .root.Values.redis.tls.enabled }}
+- name: redis-tls
+  secret:
+    secretName: {{ .root.Values.redis.tls.existingSecret }}
 {{- end }}
 {{- end -}}

@@ -1,4 +1,4 @@
-{{/* A helm test pod: (dict "root" $ "name" "brokers" "script" "check_brokers.py" "env" yaml "weight" "0") */}}
+{{/* A helm test pod: (dict "root" $ "name" "brokers" "script" "check_brokers.py" "env" yaml "weight" "0" "tls" bool); tls mounts the brokers' CA and client keys */}}
 {{- define "hotpot.testPod" -}}
 {{- $root := .root -}}
 {{- $ctx := dict "root" $root "component" "test" -}}
@@ -42,8 +42,18 @@ spec:
         - name: scripts
           mountPath: /scripts
           readOnly: true
+        {{- if .tls }}
+        {{- with include "hotpot.tlsMounts" (dict "root" $root "rabbitmq" $root.Values.rabbitmq.tls.enabled) | trim }}
+{{- . | nindent 8 }}
+{{- end }}
+        {{- end }}
   volumes:
     - name: scripts
       configMap:
         name: {{ include "hotpot.componentName" $ctx }}
+    {{- if .tls }}
+    {{- with include "hotpot.tlsVolumes" (dict "root" $root "rabbitmq" $root.Values.rabbitmq.tls.enabled) | trim }}
+{{- . | nindent 4 }}
+{{- end }}
+    {{- end }}
 {{- end -}}

@@ -152,4 +152,29 @@ class BrokerTlsIT {
         }
         return lines;
     }
+
+    @Test
+    void helmTestsBrokerCheckSpeaksTlsWithTheMountedCaAndClientKey() throws Exception {
+        HelmBrokerCheck.Result check = HelmBrokerCheck.run(tlsCheckEnv(ca.ca()));
+        assertEquals(0, check.exitCode(), check.output());
+        assertTrue(check.output().contains("ok   RabbitMQ reachable") && check.output().contains("ok   Redis reachable"),
+                check.output());
+        HelmBrokerCheck.Result wrongCa = HelmBrokerCheck.run(tlsCheckEnv(TestCa.create(certificates, "check-other-ca").ca()));
+        assertEquals(1, wrongCa.exitCode(), wrongCa.output());
+        assertEquals(2, wrongCa.output().lines().filter(l -> l.startsWith("FAIL") && l.contains("CERTIFICATE_VERIFY_FAILED")).count(),
+                wrongCa.output());
+    }
+
+    /** What the chart gives the helm test pod with rabbitmq.tls and redis.tls on, the secrets' files here. */
+    private Map<String, String> tlsCheckEnv(Path trusted) {
+        String cert = certificates.resolve("hotpot-test-ca-hotpot.pem").toString();
+        String key = ca.key("hotpot").toString();
+        return Map.ofEntries(Map.entry("RABBITMQ_HOST", "127.0.0.1"), Map.entry("RABBITMQ_PORT", Integer.toString(tlsPort)),
+                Map.entry("RABBITMQ_USERNAME", "guest"), Map.entry("RABBITMQ_PASSWORD", "guest"),
+                Map.entry("RABBITMQ_TLS_ENABLED", "true"), Map.entry("RABBITMQ_TLS_CA", trusted.toString()),
+                Map.entry("RABBITMQ_TLS_CERT", cert), Map.entry("RABBITMQ_TLS_KEY", key),
+                Map.entry("REDIS_HOST", "127.0.0.1"), Map.entry("REDIS_PORT", Integer.toString(redisTlsPort)),
+                Map.entry("REDIS_TLS_ENABLED", "true"), Map.entry("REDIS_TLS_CA", trusted.toString()),
+                Map.entry("REDIS_TLS_CERT", cert), Map.entry("REDIS_TLS_KEY", key));
+    }
 }

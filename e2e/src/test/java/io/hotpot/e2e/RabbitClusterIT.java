@@ -216,4 +216,16 @@ class RabbitClusterIT {
         assertTrue(count(waiting, "PENDING") >= 4, "the urgent task ran while the backlog still waited: " + waiting.values());
         assertEquals(3, records(List.of(urgent)).get(urgent).path("result").asInt());
     }
+
+    @Test
+    void helmTestsBrokerCheckLogsInThroughTheNodesOfTheCluster() throws Exception {
+        HelmBrokerCheck.Result check = HelmBrokerCheck.run(Map.of("RABBITMQ_ADDRESSES", cluster.addresses(),
+                "RABBITMQ_USERNAME", "guest", "RABBITMQ_PASSWORD", "guest"));
+        assertEquals(0, check.exitCode(), check.output());
+        assertTrue(check.output().contains("ok   RabbitMQ node"), check.output());
+        HelmBrokerCheck.Result refused = HelmBrokerCheck.run(Map.of("RABBITMQ_ADDRESSES", cluster.addresses(),
+                "RABBITMQ_USERNAME", "guest", "RABBITMQ_PASSWORD", "not-the-password"));
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("FAIL RabbitMQ: no node answered"), refused.output());
+    }
 }

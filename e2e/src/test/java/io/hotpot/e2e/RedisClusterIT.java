@@ -237,4 +237,13 @@ class RedisClusterIT {
         System.out.printf("E2E-FIGURE Redis Cluster, 3 primaries + 3 replicas, replica-acks 1: %d scripts and %d WAITs on the"
                 + " primary of {hotpot}'s slot (port %d), 0 on the other two%n", scripts, waits, home);
     }
+
+    @Test
+    @Order(5)
+    void helmTestsBrokerCheckAsksEveryClusterNodeForItsState() throws Exception {
+        HelmBrokerCheck.Result check = HelmBrokerCheck.run(Map.of("REDIS_MODE", "cluster", "REDIS_ADDRESSES", redis.addresses()));
+        assertEquals(0, check.exitCode(), check.output());
+        assertEquals(redis.addresses().split(",").length, check.output().lines().filter(l -> l.startsWith("ok   Redis Cluster node")).count(),
+                check.output());
+    }
 }

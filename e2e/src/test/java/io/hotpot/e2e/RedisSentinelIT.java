@@ -185,4 +185,16 @@ class RedisSentinelIT {
                     .stream().filter(s -> !"SUCCESS".equals(s)).toList());
         }
     }
+
+    @Test
+    void helmTestsBrokerCheckFindsThePrimaryThroughTheSentinels() throws Exception {
+        HelmBrokerCheck.Result check = HelmBrokerCheck.run(Map.of("REDIS_MODE", "sentinel", "REDIS_ADDRESSES", redis.addresses(),
+                "REDIS_MASTER_NAME", OwnSentinels.MASTER));
+        assertEquals(0, check.exitCode(), check.output());
+        assertTrue(check.output().contains("its primary of '" + OwnSentinels.MASTER + "' at"), check.output());
+        HelmBrokerCheck.Result unknown = HelmBrokerCheck.run(Map.of("REDIS_MODE", "sentinel", "REDIS_ADDRESSES",
+                redis.addresses(), "REDIS_MASTER_NAME", "no-such-master"));
+        assertEquals(1, unknown.exitCode(), unknown.output());
+        assertTrue(unknown.output().contains("no master set named 'no-such-master'"), unknown.output());
+    }
 }
