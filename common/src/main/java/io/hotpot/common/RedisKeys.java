@@ -63,6 +63,19 @@ public final class RedisKeys {
     private RedisKeys() {
     }
 
+    /**
+     * Hash of one group ({@code POST /api/groups}), its fields {@link GroupFields}. Its members'
+     * ids, in order, are the list {@link #groupTasks}.
+     */
+    public static String group(String id) {
+        return PREFIX + "group:" + id;
+    }
+
+    /** List of a group's task ids, in the order submitted. */
+    public static String groupTasks(String id) {
+        return PREFIX + "group:" + id + ":tasks";
+    }
+
     /** Hash holding one task's record ({@link TaskFields}). */
     public static String task(String id) {
         return PREFIX + "task:" + id;

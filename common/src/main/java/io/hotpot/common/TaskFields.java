@@ -36,6 +36,8 @@ public final class TaskFields {
     public static final String ETA = "eta";
     /** The first submission's idempotency key, if it had one. */
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    /** The group the task belongs to, when it was submitted in one. */
+    public static final String GROUP = "group";
 
     private TaskFields() {
     }

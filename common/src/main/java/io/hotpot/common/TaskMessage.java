@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param eta           when the task was due to start (countdown or eta); {@code null}: at once
  * @param retries       retries already made; the worker raises it on the message it stores for the next attempt
  * @param sensitive     argument names every record writer masks ({@link SensitiveArgs}); the handler gets them as sent
+ * @param group         the group it belongs to ({@code POST /api/groups}); {@code null}: none. A worker runs a
+ *                      member only once its group is committed ({@link RedisKeys#group})
  */
 public record TaskMessage(
         String id,
@@ -36,10 +38,19 @@ public record TaskMessage(
         Instant expires,
         Instant eta,
         int retries,
-        java.util.List<String> sensitive) {
+        java.util.List<String> sensitive,
+        String group) {
 
     public TaskMessage {
         sensitive = sensitive == null ? java.util.List.of() : java.util.List.copyOf(sensitive);
+    }
+
+    /** A task of no group. */
+    public TaskMessage(String id, String type, JsonNode args, String queue, int priority, Instant createdAt,
+            String correlationId, Integer maxRetries, Double timeout, Instant expires, Instant eta, int retries,
+            java.util.List<String> sensitive) {
+        this(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires, eta, retries,
+                sensitive, null);
     }
 
     /** A task to run at once with its handler's retry and time-limit defaults. */
@@ -51,7 +62,13 @@ public record TaskMessage(
     /** The message of the next attempt, after a failed one. */
     public TaskMessage nextRetry() {
         return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
-                eta, retries + 1, sensitive);
+                eta, retries + 1, sensitive, group);
+    }
+
+    /** The same task as a member of the group {@code group} ({@link RedisKeys#group}). */
+    public TaskMessage inGroup(String group) {
+        return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
+                eta, retries, sensitive, group);
     }
 
     /** The arguments as records show them: the sensitive ones masked. */

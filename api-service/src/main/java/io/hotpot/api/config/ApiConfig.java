@@ -118,6 +118,10 @@ public interface ApiConfig {
         /** The longest {@code ?wait=} a caller may ask for on {@code POST /api/tasks} and {@code GET /api/tasks/{id}}. */
         @WithDefault("5m")
         Duration maxWait();
+
+        /** The most tasks one group ({@code POST /api/groups}) may have. */
+        @WithDefault("10000")
+        int maxGroupTasks();
     }
 
     interface Workers {

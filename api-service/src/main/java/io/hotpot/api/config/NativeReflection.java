@@ -5,6 +5,8 @@ import io.hotpot.api.rest.ProblemBody;
 import io.hotpot.api.service.CatalogueView;
 import io.hotpot.api.service.DeadLetterService;
 import io.hotpot.api.service.DeadLetterView;
+import io.hotpot.api.service.GroupService;
+import io.hotpot.api.service.GroupView;
 import io.hotpot.api.service.Problem;
 import io.hotpot.api.service.RoomService;
 import io.hotpot.api.service.ScheduleRequest;
@@ -39,7 +41,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         WorkerHeartbeat.class, TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
         ScheduleDefinition.class, ScheduleDefinition.Task.class, MissedPolicy.class, ChatMessage.class,
         // api-service: REST bodies, answers and problems
-        TaskSubmission.class, TaskView.class, CatalogueView.class, CatalogueView.Queue.class, CatalogueView.Type.class, ScheduleRequest.class, ScheduleView.class, DeadLetterView.class,
+        TaskSubmission.class, TaskView.class, GroupService.GroupSubmission.class, GroupView.class, GroupView.Member.class,
+        CatalogueView.class, CatalogueView.Queue.class, CatalogueView.Type.class, ScheduleRequest.class, ScheduleView.class, DeadLetterView.class,
         DeadLetterService.Requeued.class, RoomService.RoomView.class, QueueInspector.QueueState.class,
         TokenService.TokenRequest.class, TokenService.IssuedToken.class, ProblemBody.class, Problem.FieldError.class })
 public class NativeReflection {

@@ -50,6 +50,10 @@ public final class EndpointPolicy {
             rule("GET", "/api/tasks/stats", Role.READ),
             rule("GET", "/api/tasks/{id}", Role.READ),
             rule("DELETE", "/api/tasks/{id}", Role.ADMIN),
+            // groups of tasks
+            rule("POST", "/api/groups", Role.SUBMIT, Limit.TASKS),
+            rule("GET", "/api/groups/{id}", Role.READ),
+            rule("DELETE", "/api/groups/{id}", Role.ADMIN),
             // workers and queues
             rule("GET", "/api/workers", Role.READ),
             rule("GET", "/api/queues", Role.READ),

@@ -294,7 +294,8 @@ public class TaskRecords {
         return redis.execute("EXISTS", RedisKeys.tombstone(id)).map(reply -> reply.toInteger() == 1);
     }
 
-    private List<String> fields(TaskMessage task) {
+    /** A task's first record fields, name and value in turn. */
+    List<String> fields(TaskMessage task) {
         List<String> fields = new ArrayList<>(List.of(
                 TaskFields.ID, task.id(),
                 TaskFields.TYPE, task.type(),
@@ -378,7 +379,8 @@ public class TaskRecords {
                 instant(f.get(TaskFields.EXPIRES)),
                 instant(f.get(TaskFields.NEXT_ATTEMPT_AT)),
                 f.get(TaskFields.PROGRESS) == null ? null : read(f.get(TaskFields.PROGRESS), TaskProgress.class),
-                null);
+                null,
+                f.get(TaskFields.GROUP));
     }
 
     private static Instant instant(String text) {

@@ -266,11 +266,11 @@ public class TaskService {
                 });
     }
 
-    private record Request(String type, JsonNode args, String queue, int priority, String correlationId, Instant due,
+    record Request(String type, JsonNode args, String queue, int priority, String correlationId, Instant due,
             Instant expires, Integer maxRetries, Double timeout, String idempotencyKey) {
     }
 
-    private Request parse(TaskSubmission submission, String correlationId, Instant now) {
+    Request parse(TaskSubmission submission, String correlationId, Instant now) {
         if (submission == null) {
             throw Problem.badRequest("The request needs a JSON body such as {\"type\":\"add\",\"args\":{\"x\":2,\"y\":3}}.",
                     List.of(new Problem.FieldError("type", "is required")));
@@ -393,7 +393,7 @@ public class TaskService {
         return null;
     }
 
-    private TaskMessage checkAgainstCatalogue(Request request, TaskCatalogue.Known known, Instant now) {
+    TaskMessage checkAgainstCatalogue(Request request, TaskCatalogue.Known known, Instant now) {
         TaskTypeInfo info = known.types().get(request.type());
         if (info == null) {
             throw Problem.unprocessable("The task type '" + request.type() + "' is unknown: no worker has advertised it"
@@ -415,7 +415,7 @@ public class TaskService {
                 request.expires(), request.due(), 0, info.sensitive());
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
@@ -423,9 +423,9 @@ public class TaskService {
         return cause.getMessage();
     }
 
-    private static TaskView firstView(TaskMessage message, TaskStatus status) {
+    static TaskView firstView(TaskMessage message, TaskStatus status) {
         return new TaskView(message.id(), message.type(), status, message.recordedArgs(), null, null, 0,
                 message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
-                message.timeout(), message.eta(), message.expires(), null, null, null);
+                message.timeout(), message.eta(), message.expires(), null, null, null, message.group());
     }
 }

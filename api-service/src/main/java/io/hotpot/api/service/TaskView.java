@@ -16,7 +16,8 @@ import io.hotpot.common.TaskStatus;
  * {@code progress} is the handler's latest report while it runs (percent and message).
  * {@code workers} is only in the answer to a submission: how many live workers consumed the task's
  * queue and handled its type at that moment; {@code 0} means the task waits in RabbitMQ until one
- * starts.
+ * starts. {@code group} is the group the task was submitted in ({@code POST /api/groups}), absent
+ * for a task of its own.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TaskView(
@@ -40,12 +41,13 @@ public record TaskView(
         Instant expires,
         Instant nextAttemptAt,
         TaskProgress progress,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer workers) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer workers,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String group) {
 
     /** The same record, answering a submission: with the number of live workers that can run it now. */
     public TaskView withWorkers(int live) {
         return new TaskView(id, type, status, args, result, error, attempts, queue, priority, createdAt, startedAt,
-                finishedAt, worker, retries, maxRetries, timeout, eta, expires, nextAttemptAt, progress, live);
+                finishedAt, worker, retries, maxRetries, timeout, eta, expires, nextAttemptAt, progress, live, group);
     }
 
     /** Whether the task reached a status it never leaves. */

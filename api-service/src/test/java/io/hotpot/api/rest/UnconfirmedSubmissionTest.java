@@ -23,6 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotpot.api.fixtures.StandInWorker;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
+import io.hotpot.common.GroupFields;
+import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.common.Workload;
@@ -112,5 +114,21 @@ class UnconfirmedSubmissionTest {
         Matcher second = Pattern.compile("The task ([0-9a-f-]{36}) ").matcher(again);
         assertEquals(true, second.find(), again);
         assertEquals(false, second.group(1).equals(id.group(1)), "a new task for the retry");
+    }
+
+    @Test
+    void aGroupWithAnUnconfirmedTaskIs503AbandonedAndNeverVisible() {
+        String body = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"},"
+                + "{\"type\":\"add\",\"args\":{\"x\":3,\"y\":4},\"queue\":\"" + queue + "\"}]}";
+        String detail = given().contentType(ContentType.JSON).body(body).post("/api/groups").then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("detail", containsString("None of its tasks will run"))
+                .extract().path("detail");
+        Matcher id = Pattern.compile("The group ([0-9a-f-]{36}) ").matcher(detail);
+        assertEquals(true, id.find(), detail);
+        // Marked abandoned, so a worker drops any member RabbitMQ delivers after all; and never shown.
+        assertEquals(GroupFields.ABANDONED, redis.hash(String.class).hget(RedisKeys.group(id.group(1)), GroupFields.STATE));
+        given().get("/api/groups/" + id.group(1)).then().statusCode(404);
+        assertEquals(0, redis.list(String.class).llen(RedisKeys.groupTasks(id.group(1))), "no member was recorded");
     }
 }

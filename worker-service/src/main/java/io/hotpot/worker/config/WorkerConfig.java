@@ -108,6 +108,13 @@ public interface WorkerConfig {
         @WithDefault("2m")
         Duration lease();
 
+        /**
+         * How long a member of a group waits for its group to be committed (api-service records it once
+         * RabbitMQ confirmed every member) before the worker marks the group abandoned and drops the member.
+         */
+        @WithDefault("60s")
+        Duration groupGate();
+
         /** On shutdown, how long running tasks may take to finish after consuming stops. */
         @WithDefault("30s")
         Duration shutdownGrace();

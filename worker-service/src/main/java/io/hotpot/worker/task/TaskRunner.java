@@ -43,6 +43,7 @@ public class TaskRunner {
     private static final Logger LOG = Logger.getLogger(TaskRunner.class);
 
     private final HandlerRegistry handlers;
+    private final GroupGate groups;
     private final TaskStore store;
     private final ObjectMapper mapper;
     private final WorkerMetrics metrics;
@@ -65,9 +66,10 @@ public class TaskRunner {
     /** The attempts running now, by task id, so a revoke can stop one. */
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
 
-    public TaskRunner(HandlerRegistry handlers, TaskStore store, ObjectMapper mapper, WorkerConfig config,
+    public TaskRunner(HandlerRegistry handlers, GroupGate groups, TaskStore store, ObjectMapper mapper, WorkerConfig config,
             WorkerMetrics metrics) {
         this.handlers = handlers;
+        this.groups = groups;
         this.store = store;
         this.mapper = mapper;
         this.metrics = metrics;
@@ -120,12 +122,32 @@ public class TaskRunner {
         ExecutorService where = handler == null || handler.workload() == Workload.CPU ? cpu : io;
         inFlight.incrementAndGet();
         try {
-            return CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> execute(task, handler, earlyAck)), where)
+            CompletableFuture<Boolean> admitted = task.group() == null ? CompletableFuture.completedFuture(true)
+                    : CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> admitted(task)), io);
+            return admitted
+                    .thenCompose(run -> run
+                            ? CompletableFuture.supplyAsync(TaskLogContext.around(task, () -> execute(task, handler, earlyAck)), where)
+                            : CompletableFuture.completedFuture(Outcome.ACK))
                     .whenComplete((ignored, e) -> inFlight.decrementAndGet());
         } catch (RuntimeException rejected) {
             inFlight.decrementAndGet();
             return CompletableFuture.failedFuture(rejected);
         }
+    }
+
+    /** Whether a member of a group may run: once its group is committed; never when it was abandoned. */
+    private boolean admitted(TaskMessage task) {
+        try {
+            if (groups.admits(task)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the worker stopped while task " + task.id() + " waited for its group", e);
+        }
+        LOG.infof("HOTPOT-WORKER-080 task %s belongs to the group %s, whose submission failed: not running it", task.id(),
+                task.group());
+        return false;
     }
 
     /** The ids of the tasks running here now. */

@@ -167,6 +167,9 @@ public class TaskStore {
         if (task.eta() != null) {
             args.addAll(List.of(TaskFields.ETA, task.eta().toString()));
         }
+        if (task.group() != null) {
+            args.addAll(List.of(TaskFields.GROUP, task.group()));
+        }
         Response reply = redis.execute("EVAL", args.toArray(String[]::new));
         return new Start(TaskStatus.valueOf(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()));
     }

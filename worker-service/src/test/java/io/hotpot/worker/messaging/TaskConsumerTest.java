@@ -27,6 +27,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskTypeInfo;
@@ -332,5 +333,44 @@ class TaskConsumerTest {
         Map<String, String> record = record(id);
         assertEquals("REVOKED", record.get("status"));
         assertEquals(null, record.get("result"));
+    }
+
+    @Test
+    void aMemberOfAGroupWaitsForItsGroupAndRunsOnceItIsCommitted() throws Exception {
+        String group = "group-" + UUID.randomUUID();
+        String id = publish(message("add", "{\"x\":20,\"y\":22}", null, null, null).inGroup(group));
+        // Delivered and held: api-service publishes every member before it records the group.
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() > 0);
+        assertTrue(record(id).isEmpty(), "not started before its group is committed");
+        redis.hash(String.class).hset(RedisKeys.group(group), Map.of(GroupFields.STATE, GroupFields.COMMITTED));
+        Map<String, String> record = awaitStatus(id, "SUCCESS");
+        assertEquals("42", record.get("result"));
+        assertEquals(group, record.get("group"));
+        redis.key().del(RedisKeys.group(group));
+    }
+
+    @Test
+    void aMemberOfAnAbandonedGroupNeverRuns() throws Exception {
+        String group = "group-" + UUID.randomUUID();
+        String id = publish(message("add", "{\"x\":1,\"y\":1}", null, null, null).inGroup(group));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() > 0);
+        redis.hash(String.class).hset(RedisKeys.group(group), Map.of(GroupFields.STATE, GroupFields.ABANDONED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
+        assertTrue(record(id).isEmpty(), "a member of an abandoned group leaves no trace");
+        redis.key().del(RedisKeys.group(group));
+    }
+
+    @Test
+    void aGroupNeverCommittedWithinTheGateIsGivenUpByTheWorker() throws Exception {
+        String group = "group-" + UUID.randomUUID();
+        TaskMessage late = message("add", "{\"x\":1,\"y\":1}", null, null, null).inGroup(group);
+        // Created longer ago than hotpot.worker.group-gate (60 s): its submission never recorded the group.
+        String id = publish(new TaskMessage(late.id(), late.type(), late.args(), late.queue(), 0,
+                Instant.now().minusSeconds(120), null, null, null, null, null, 0, null, group));
+        await().atMost(Duration.ofSeconds(10)).until(() -> GroupFields.ABANDONED.equals(
+                redis.hash(String.class).hget(RedisKeys.group(group), GroupFields.STATE)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
+        assertTrue(record(id).isEmpty());
+        redis.key().del(RedisKeys.group(group));
     }
 }

@@ -1,0 +1,249 @@
+package io.hotpot.api.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hotpot.api.config.ApiConfig;
+import io.hotpot.common.GroupFields;
+import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskError;
+import io.hotpot.common.TaskEvent;
+import io.hotpot.common.TaskFields;
+import io.hotpot.common.TaskMessage;
+import io.hotpot.common.TaskStatus;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Groups in Redis ({@link RedisKeys#group}, {@link RedisKeys#groupTasks}): their commit, which
+ * records every member at once, their abandonment, and reading them back with their members.
+ * Every member key is in Hotpot's hash slot (docs/decisions/0034), so the scripts may name them.
+ */
+@ApplicationScoped
+@Startup // made at start: its first use may be on a publish's timeout thread, where a config mapping cannot be injected
+public class GroupRecords {
+    /**
+     * Records a group and all its members in one step, unless a worker gave the group up first.
+     * KEYS: group, group tasks, recent index, due set, due messages. ARGV: group id, created (ISO),
+     * created epoch ms, group ttl, channel, index cap, total, task key prefix, tombstone prefix,
+     * tombstone ttl, then per member: id, due epoch ms ('' at once), message JSON ('' at once),
+     * event, record ttl, fields JSON. Returns the group's state after.
+     */
+    private static final String COMMIT = """
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if state then return state end
+            redis.call('HSET', KEYS[1], 'id', ARGV[1], 'state', 'committed', 'total', ARGV[7], 'createdAt', ARGV[2])
+            redis.call('EXPIRE', KEYS[1], ARGV[4])
+            local i = 11
+            while i <= #ARGV do
+              local id = ARGV[i]
+              local key = ARGV[8] .. id
+              local flat = {}
+              for k, v in pairs(cjson.decode(ARGV[i + 5])) do
+                flat[#flat + 1] = k
+                flat[#flat + 1] = v
+              end
+              redis.call('HSET', key, unpack(flat))
+              if ARGV[i + 1] ~= '' then
+                redis.call('HSET', key, 'status', 'SCHEDULED', 'attempts', '0')
+                redis.call('ZADD', KEYS[4], ARGV[i + 1], id)
+                redis.call('HSET', KEYS[5], id, ARGV[i + 2])
+              else
+                redis.call('HSETNX', key, 'status', 'PENDING')
+                redis.call('HSETNX', key, 'attempts', '0')
+              end
+              redis.call('EXPIRE', key, ARGV[i + 4])
+              redis.call('SET', ARGV[9] .. id, '1', 'EX', ARGV[10])
+              redis.call('ZADD', KEYS[3], ARGV[3], id)
+              redis.call('RPUSH', KEYS[2], id)
+              redis.call('PUBLISH', ARGV[5], ARGV[i + 3])
+              i = i + 6
+            end
+            redis.call('EXPIRE', KEYS[2], ARGV[4])
+            redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[6]))
+            return 'committed'
+            """;
+
+    /** KEYS[1] group. ARGV[1] ttl. Marks a group not yet recorded abandoned; returns its state after. */
+    private static final String ABANDON = """
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if state then return state end
+            redis.call('HSET', KEYS[1], 'state', 'abandoned')
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            return 'abandoned'
+            """;
+
+    /**
+     * KEYS: group, group tasks. ARGV[1] task key prefix. Returns {} when there is no committed group,
+     * else {created, total, then per member: id, type, status, result, error}, false where absent.
+     */
+    private static final String VIEW = """
+            if redis.call('HGET', KEYS[1], 'state') ~= 'committed' then return {} end
+            local out = {redis.call('HGET', KEYS[1], 'createdAt'), redis.call('HGET', KEYS[1], 'total')}
+            for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+              local f = redis.call('HMGET', ARGV[1] .. id, 'type', 'status', 'result', 'error')
+              out[#out + 1] = id
+              out[#out + 1] = f[1] or ''
+              out[#out + 1] = f[2] or ''
+              out[#out + 1] = f[3] or ''
+              out[#out + 1] = f[4] or ''
+            end
+            return out
+            """;
+
+    /**
+     * KEYS[1] group tasks. ARGV: from (0-based), task key prefix. The first member from there not yet
+     * final (a record gone counts as final): {index, id}, or {-1} when there is none.
+     */
+    private static final String NEXT_OPEN = """
+            local ids = redis.call('LRANGE', KEYS[1], ARGV[1], -1)
+            for i, id in ipairs(ids) do
+              local status = redis.call('HGET', ARGV[2] .. id, 'status')
+              if status and status ~= 'SUCCESS' and status ~= 'FAILURE' and status ~= 'REVOKED' then
+                return {tonumber(ARGV[1]) + i - 1, id}
+              end
+            end
+            return {-1}
+            """;
+
+    private final ReactiveRedisDataSource redis;
+    private final TaskRecords records;
+    private final ObjectMapper mapper;
+    private final Duration ttl;
+    private final Duration tombstoneTtl;
+
+    public GroupRecords(ReactiveRedisDataSource redis, TaskRecords records, ObjectMapper mapper, ApiConfig config) {
+        this.redis = redis;
+        this.records = records;
+        this.mapper = mapper;
+        this.ttl = config.tasks().resultTtl();
+        this.tombstoneTtl = config.tasks().tombstoneTtl();
+    }
+
+    /** One member to record: its message, and when it is due ({@code null}: queued now). */
+    public record Member(TaskMessage message, Instant due) {
+    }
+
+    /**
+     * Records the group and every member: those queued as {@code PENDING}, the delayed ones as
+     * {@code SCHEDULED} in the due set. The answer is the group's state after:
+     * {@value GroupFields#COMMITTED}, or {@value GroupFields#ABANDONED} when a worker had given
+     * it up already (then nothing was recorded).
+     */
+    public Uni<String> commit(String groupId, Instant createdAt, List<Member> members) {
+        Instant now = Instant.now();
+        Duration longest = Duration.ZERO;
+        List<String> args = new ArrayList<>();
+        for (Member member : members) {
+            TaskMessage task = member.message();
+            Duration untilDue = member.due() == null ? Duration.ZERO : Duration.between(now, member.due());
+            if (untilDue.isNegative()) {
+                untilDue = Duration.ZERO;
+            }
+            longest = untilDue.compareTo(longest) > 0 ? untilDue : longest;
+            TaskStatus status = member.due() == null ? TaskStatus.PENDING : TaskStatus.SCHEDULED;
+            args.addAll(List.of(task.id(), member.due() == null ? "" : Long.toString(member.due().toEpochMilli()),
+                    member.due() == null ? "" : json(task),
+                    json(new TaskEvent(task.id(), task.type(), status, 0, null, null, null, task.createdAt())),
+                    Long.toString(ttl.plus(untilDue).toSeconds()), json(fields(task))));
+        }
+        List<String> command = new ArrayList<>(List.of(COMMIT, "5", RedisKeys.group(groupId), RedisKeys.groupTasks(groupId),
+                RedisKeys.RECENT_TASKS, RedisKeys.DUE, RedisKeys.DUE_MESSAGES, groupId, createdAt.toString(),
+                Long.toString(createdAt.toEpochMilli()), Long.toString(ttl.plus(longest).toSeconds()),
+                RedisKeys.TASK_EVENTS_CHANNEL, Integer.toString(RedisKeys.RECENT_TASKS_CAP), Integer.toString(members.size()),
+                RedisKeys.task(""), RedisKeys.tombstone(""), Long.toString(ttl.plus(longest).plus(tombstoneTtl).toSeconds())));
+        command.addAll(args);
+        return redis.execute("EVAL", command.toArray(String[]::new)).map(Response::toString);
+    }
+
+    /** Gives up a group not recorded yet, so its members never run; the answer is its state after. */
+    public Uni<String> abandon(String groupId) {
+        return redis.execute("EVAL", ABANDON, "1", RedisKeys.group(groupId), Long.toString(ttl.toSeconds()))
+                .map(Response::toString);
+    }
+
+    /** A committed group with its members, in order; {@code null} when there is none (or it was abandoned). */
+    public Uni<GroupView> find(String groupId) {
+        return redis.execute("EVAL", VIEW, "2", RedisKeys.group(groupId), RedisKeys.groupTasks(groupId), RedisKeys.task(""))
+                .map(reply -> reply.size() == 0 ? null : view(groupId, reply));
+    }
+
+    /** The first member from {@code from} on that is not final: its index and id; {@code null} when every one is. */
+    public Uni<Map.Entry<Integer, String>> nextOpen(String groupId, int from) {
+        return redis.execute("EVAL", NEXT_OPEN, "1", RedisKeys.groupTasks(groupId), Integer.toString(from), RedisKeys.task(""))
+                .map(reply -> reply.get(0).toInteger() < 0 ? null : Map.entry(reply.get(0).toInteger(), reply.get(1).toString()));
+    }
+
+    private GroupView view(String groupId, Response reply) {
+        List<GroupView.Member> members = new ArrayList<>();
+        Map<TaskStatus, Long> counts = new LinkedHashMap<>();
+        for (int i = 2; i + 4 < reply.size(); i += 5) {
+            String status = reply.get(i + 2).toString();
+            TaskStatus parsed = status.isEmpty() ? null : TaskStatus.valueOf(status);
+            if (parsed != null) {
+                counts.merge(parsed, 1L, Long::sum);
+            }
+            members.add(new GroupView.Member(reply.get(i).toString(), blankToNull(reply.get(i + 1).toString()), parsed,
+                    tree(reply.get(i + 3).toString()), error(reply.get(i + 4).toString())));
+        }
+        return GroupView.of(groupId, Instant.parse(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()),
+                counts, members);
+    }
+
+    private static String blankToNull(String text) {
+        return text.isEmpty() ? null : text;
+    }
+
+    private JsonNode tree(String json) {
+        if (json.isEmpty()) {
+            return null;
+        }
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable task result: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private TaskError error(String json) {
+        if (json.isEmpty()) {
+            return null;
+        }
+        try {
+            return mapper.readValue(json, TaskError.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable task error: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A member's first record fields: a task's, as TaskRecords writes them, with its group. */
+    private Map<String, String> fields(TaskMessage task) {
+        List<String> pairs = records.fields(task);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            fields.put(pairs.get(i), pairs.get(i + 1));
+        }
+        fields.put(TaskFields.GROUP, task.group());
+        return fields;
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.hotpot.api.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import io.hotpot.api.fixtures.StandInWorker;
+import io.hotpot.common.Amqp;
+import io.hotpot.common.ArgSpec;
+import io.hotpot.common.ArgType;
+import io.hotpot.common.GroupFields;
+import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskTypeInfo;
+import io.hotpot.common.WorkerHeartbeat;
+import io.hotpot.common.Workload;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * {@code /api/groups} against the real RabbitMQ and Redis, a worker stood in for by its heartbeat
+ * on a queue of this test's own: what a group publishes and records, and what it refuses.
+ */
+@QuarkusTest
+class GroupResourceTest {
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ObjectMapper mapper;
+
+    private final String queue = "api-group-" + UUID.randomUUID().toString().substring(0, 8);
+    private StandInWorker worker;
+    private Connection amqp;
+    private Channel channel;
+
+    @BeforeEach
+    void standInForAWorker() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        amqp = factory.newConnection("api-service group test");
+        channel = amqp.createChannel();
+        channel.exchangeDeclare(Amqp.TASKS_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true, false,
+                Amqp.exchangeArguments());
+        channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
+        channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
+        worker = StandInWorker.advertise(redis, mapper, new WorkerHeartbeat("fake-worker-" + queue, List.of(queue), List.of(
+                new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
+                        new ArgSpec("y", ArgType.INTEGER, true)))),
+                10, 2, 0, Instant.now(), Instant.now()));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        worker.stopAndForget();
+        channel.queueDelete(Amqp.queueName(queue));
+        amqp.close();
+    }
+
+    private String adds(int count) {
+        List<String> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add("{\"type\":\"add\",\"args\":{\"x\":" + i + ",\"y\":1},\"queue\":\"" + queue + "\"}");
+        }
+        return "{\"tasks\":[" + String.join(",", tasks) + "]}";
+    }
+
+    private long queued() throws Exception {
+        return channel.messageCount(Amqp.queueName(queue));
+    }
+
+    @Test
+    void aGroupIsPublishedConfirmedAndRecordedWithEveryMemberInOrder() throws Exception {
+        JsonNode group = mapper.readTree(given().contentType(ContentType.JSON).body(adds(3)).post("/api/groups")
+                .then().statusCode(202)
+                .header("Location", containsString("/api/groups/"))
+                .body("total", equalTo(3))
+                .body("counts.PENDING", equalTo(3))
+                .body("done", equalTo(false))
+                .extract().asString());
+        String id = group.get("id").asText();
+        assertEquals(3, queued(), "every member was confirmed by RabbitMQ before the 202");
+        assertEquals(GroupFields.COMMITTED, redis.hash(String.class).hget(RedisKeys.group(id), GroupFields.STATE));
+
+        List<String> published = new ArrayList<>();
+        for (GetResponse message; (message = channel.basicGet(Amqp.queueName(queue), true)) != null;) {
+            JsonNode body = mapper.readTree(message.getBody());
+            assertEquals(id, body.get("group").asText(), "each message names its group, which its worker waits for");
+            published.add(body.get("id").asText());
+        }
+        List<String> members = new ArrayList<>();
+        group.get("tasks").forEach(task -> members.add(task.get("id").asText()));
+        assertEquals(members.stream().sorted().toList(), published.stream().sorted().toList());
+
+        given().get("/api/groups/" + id).then().statusCode(200)
+                .body("tasks.id", equalTo(members))
+                .body("progress", equalTo(0));
+        given().get("/api/tasks/" + members.get(1)).then().statusCode(200)
+                .body("group", equalTo(id))
+                .body("args.x", equalTo(1))
+                .body("status", equalTo("PENDING"));
+        given().get("/api/tasks?limit=50&type=add").then().statusCode(200).body("id", hasItem(members.get(2)));
+
+        // A revoke reaches every member not final; none was run here.
+        given().delete("/api/groups/" + id).then().statusCode(200)
+                .body("counts.REVOKED", equalTo(3))
+                .body("done", equalTo(true))
+                .body("progress", equalTo(100))
+                .body("tasks[0].error.message", containsString("revoked with its group " + id));
+    }
+
+    @Test
+    void aGroupWithAMemberThatDoesNotFitIsRefusedNamingItAndNothingIsPublished() throws Exception {
+        String body = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"},"
+                + "{\"type\":\"add\",\"args\":{\"x\":\"one\",\"y\":2},\"queue\":\"" + queue + "\"}]}";
+        given().contentType(ContentType.JSON).body(body).post("/api/groups").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("tasks[1]"))
+                .body("errors[0].field", equalTo("tasks[1].args.x"));
+        String unknown = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"},"
+                + "{\"type\":\"no-such-type\",\"queue\":\"" + queue + "\"}]}";
+        given().contentType(ContentType.JSON).body(unknown).post("/api/groups").then().statusCode(422)
+                .body("errors[0].field", equalTo("tasks[1].type"));
+        String keyed = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue
+                + "\",\"idempotencyKey\":\"k\"}]}";
+        given().contentType(ContentType.JSON).body(keyed).post("/api/groups").then().statusCode(400)
+                .body("errors[0].field", equalTo("tasks[0].idempotencyKey"));
+        String badCountdown = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue
+                + "\",\"countdown\":-1}]}";
+        given().contentType(ContentType.JSON).body(badCountdown).post("/api/groups").then().statusCode(400)
+                .body("errors[0].field", equalTo("tasks[0].countdown"));
+        assertEquals(0, queued(), "a refused group publishes nothing");
+    }
+
+    @Test
+    void anEmptyGroupAMissingListAndTooManyTasksAreRefused() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"tasks\":[]}").post("/api/groups").then().statusCode(400)
+                .body("errors[0].field", equalTo("tasks"));
+        given().contentType(ContentType.JSON).body("{}").post("/api/groups").then().statusCode(400)
+                .body("errors[0].field", equalTo("tasks"));
+        given().contentType(ContentType.JSON).body("{\"tasks\":[1]}").post("/api/groups").then().statusCode(400)
+                .body("errors[0].field", equalTo("tasks[0]"));
+        given().contentType(ContentType.JSON).body(adds(10_001)).post("/api/groups").then().statusCode(400)
+                .body("detail", containsString("hotpot.tasks.max-group-tasks"));
+        assertEquals(0, queued());
+    }
+
+    @Test
+    void anUnknownGroupIs404() {
+        given().get("/api/groups/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+        given().delete("/api/groups/" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/api/groups/x?wait=soon").then().statusCode(400);
+    }
+
+    @Test
+    void aGroupOfMembersWithACountdownWaitsInTheDueSetAllRecorded() throws Exception {
+        String body = "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"countdown\":3600},"
+                + "{\"type\":\"add\",\"args\":{\"x\":3,\"y\":4},\"queue\":\"" + queue + "\"}]}";
+        JsonNode group = mapper.readTree(given().contentType(ContentType.JSON).body(body).post("/api/groups")
+                .then().statusCode(202).body("counts.SCHEDULED", equalTo(1)).body("counts.PENDING", equalTo(1))
+                .extract().asString());
+        String delayed = group.get("tasks").get(0).get("id").asText();
+        assertEquals(1, queued(), "only the member due now was published");
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, delayed).isPresent(), "the delayed one is in the due set");
+        JsonNode message = mapper.readTree(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, delayed));
+        assertEquals(group.get("id").asText(), message.get("group").asText());
+        given().delete("/api/groups/" + group.get("id").asText()).then().statusCode(200).body("counts.REVOKED", equalTo(2));
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, delayed).isEmpty(), "a revoke takes it out of the due set");
+    }
+}
