@@ -15,6 +15,30 @@ public final class GroupFields {
     public static final String TOTAL = "total";
     public static final String CREATED_AT = "createdAt";
 
+    /** The chord's callback ({@code then}): its task id. */
+    public static final String CALLBACK_ID = "callbackId";
+    /** The callback's message, its {@code results} argument still {@link #RESULTS_PLACEHOLDER}. */
+    public static final String CALLBACK = "callback";
+    /** {@link #CHORD_ERROR_FAIL} or {@link #CHORD_ERROR_CONTINUE}. */
+    public static final String CHORD_ERROR = "chordError";
+    /** Set once, when the last member finished and the callback was scheduled or refused. */
+    public static final String FIRED = "fired";
+
+    /** A member that did not succeed keeps the callback from running: it ends {@code REVOKED} ({@code ChordError}). */
+    public static final String CHORD_ERROR_FAIL = "fail";
+    /** The callback runs whatever happened, {@code null} in {@code results} for a member that did not succeed. */
+    public static final String CHORD_ERROR_CONTINUE = "continue";
+    /**
+     * Stands for the results in the callback's stored message: its {@code results} argument is this
+     * string, the callback's id in it, until the last member finishes and it is replaced by their list.
+     */
+    public static String resultsPlaceholder(String callbackId) {
+        return PLACEHOLDER_START + callbackId + PLACEHOLDER_END;
+    }
+
+    static final String PLACEHOLDER_START = "@@hotpot-results-";
+    static final String PLACEHOLDER_END = "@@";
+
     /** Every member was confirmed by RabbitMQ and recorded: members may run. */
     public static final String COMMITTED = "committed";
     /**

@@ -71,6 +71,14 @@ public final class RedisKeys {
         return PREFIX + "group:" + id;
     }
 
+    /**
+     * Set of a group's task ids that reached a final status: added by the script that finalises
+     * each ({@link GroupScripts}), so a member counts once however often it is delivered.
+     */
+    public static String groupFinished(String id) {
+        return PREFIX + "group:" + id + ":finished";
+    }
+
     /** List of a group's task ids, in the order submitted. */
     public static String groupTasks(String id) {
         return PREFIX + "group:" + id + ":tasks";

@@ -38,15 +38,33 @@ public class GroupRecords {
      * Records a group and all its members in one step, unless a worker gave the group up first.
      * KEYS: group, group tasks, recent index, due set, due messages. ARGV: group id, created (ISO),
      * created epoch ms, group ttl, channel, index cap, total, task key prefix, tombstone prefix,
-     * tombstone ttl, then per member: id, due epoch ms ('' at once), message JSON ('' at once),
-     * event, record ttl, fields JSON. Returns the group's state after.
+     * tombstone ttl; the chord's callback: id ('' for none), record fields JSON, event, message JSON
+     * (its results a placeholder), chordError; then per member: id, due epoch ms ('' at once),
+     * message JSON ('' at once), event, record ttl, fields JSON. Returns the group's state after.
+     * The callback's record waits as {@code SCHEDULED} until the last member schedules it
+     * ({@code GroupScripts}).
      */
     private static final String COMMIT = """
             local state = redis.call('HGET', KEYS[1], 'state')
             if state then return state end
             redis.call('HSET', KEYS[1], 'id', ARGV[1], 'state', 'committed', 'total', ARGV[7], 'createdAt', ARGV[2])
             redis.call('EXPIRE', KEYS[1], ARGV[4])
-            local i = 11
+            if ARGV[11] ~= '' then
+              local key = ARGV[8] .. ARGV[11]
+              local flat = {}
+              for k, v in pairs(cjson.decode(ARGV[12])) do
+                flat[#flat + 1] = k
+                flat[#flat + 1] = v
+              end
+              redis.call('HSET', key, unpack(flat))
+              redis.call('HSET', key, 'status', 'SCHEDULED', 'attempts', '0')
+              redis.call('EXPIRE', key, ARGV[4])
+              redis.call('SET', ARGV[9] .. ARGV[11], '1', 'EX', ARGV[10])
+              redis.call('ZADD', KEYS[3], ARGV[3], ARGV[11])
+              redis.call('PUBLISH', ARGV[5], ARGV[13])
+              redis.call('HSET', KEYS[1], 'callbackId', ARGV[11], 'callback', ARGV[14], 'chordError', ARGV[15])
+            end
+            local i = 16
             while i <= #ARGV do
               local id = ARGV[i]
               local key = ARGV[8] .. id
@@ -87,11 +105,20 @@ public class GroupRecords {
 
     /**
      * KEYS: group, group tasks. ARGV[1] task key prefix. Returns {} when there is no committed group,
-     * else {created, total, then per member: id, type, status, result, error}, false where absent.
+     * else {created, total, chordError, the callback's id, type, status, result, error ('' each
+     * without one), then per member: id, type, status, result, error}, '' where absent.
      */
     private static final String VIEW = """
             if redis.call('HGET', KEYS[1], 'state') ~= 'committed' then return {} end
-            local out = {redis.call('HGET', KEYS[1], 'createdAt'), redis.call('HGET', KEYS[1], 'total')}
+            local out = {redis.call('HGET', KEYS[1], 'createdAt'), redis.call('HGET', KEYS[1], 'total'),
+              redis.call('HGET', KEYS[1], 'chordError') or ''}
+            local cb = redis.call('HGET', KEYS[1], 'callbackId')
+            if cb then
+              local f = redis.call('HMGET', ARGV[1] .. cb, 'type', 'status', 'result', 'error')
+              for _, v in ipairs({cb, f[1] or '', f[2] or '', f[3] or '', f[4] or ''}) do out[#out + 1] = v end
+            else
+              for _ = 1, 5 do out[#out + 1] = '' end
+            end
             for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
               local f = redis.call('HMGET', ARGV[1] .. id, 'type', 'status', 'result', 'error')
               out[#out + 1] = id
@@ -137,12 +164,19 @@ public class GroupRecords {
     }
 
     /**
+     * A chord's callback: its message as recorded (its own arguments) and as it will be sent (with
+     * the results placeholder), and whether a failed member keeps it from running.
+     */
+    public record Callback(TaskMessage recorded, TaskMessage sent, String chordError) {
+    }
+
+    /**
      * Records the group and every member: those queued as {@code PENDING}, the delayed ones as
      * {@code SCHEDULED} in the due set. The answer is the group's state after:
      * {@value GroupFields#COMMITTED}, or {@value GroupFields#ABANDONED} when a worker had given
      * it up already (then nothing was recorded).
      */
-    public Uni<String> commit(String groupId, Instant createdAt, List<Member> members) {
+    public Uni<String> commit(String groupId, Instant createdAt, List<Member> members, Callback callback) {
         Instant now = Instant.now();
         Duration longest = Duration.ZERO;
         List<String> args = new ArrayList<>();
@@ -164,6 +198,14 @@ public class GroupRecords {
                 Long.toString(createdAt.toEpochMilli()), Long.toString(ttl.plus(longest).toSeconds()),
                 RedisKeys.TASK_EVENTS_CHANNEL, Integer.toString(RedisKeys.RECENT_TASKS_CAP), Integer.toString(members.size()),
                 RedisKeys.task(""), RedisKeys.tombstone(""), Long.toString(ttl.plus(longest).plus(tombstoneTtl).toSeconds())));
+        if (callback == null) {
+            command.addAll(List.of("", "", "", "", ""));
+        } else {
+            TaskMessage recorded = callback.recorded();
+            command.addAll(List.of(recorded.id(), json(fields(recorded)), json(new TaskEvent(recorded.id(), recorded.type(),
+                    TaskStatus.SCHEDULED, 0, null, null, null, recorded.createdAt())), json(callback.sent()),
+                    callback.chordError()));
+        }
         command.addAll(args);
         return redis.execute("EVAL", command.toArray(String[]::new)).map(Response::toString);
     }
@@ -189,17 +231,24 @@ public class GroupRecords {
     private GroupView view(String groupId, Response reply) {
         List<GroupView.Member> members = new ArrayList<>();
         Map<TaskStatus, Long> counts = new LinkedHashMap<>();
-        for (int i = 2; i + 4 < reply.size(); i += 5) {
-            String status = reply.get(i + 2).toString();
-            TaskStatus parsed = status.isEmpty() ? null : TaskStatus.valueOf(status);
-            if (parsed != null) {
-                counts.merge(parsed, 1L, Long::sum);
+        for (int i = 8; i + 4 < reply.size(); i += 5) {
+            GroupView.Member member = member(reply, i);
+            if (member.status() != null) {
+                counts.merge(member.status(), 1L, Long::sum);
             }
-            members.add(new GroupView.Member(reply.get(i).toString(), blankToNull(reply.get(i + 1).toString()), parsed,
-                    tree(reply.get(i + 3).toString()), error(reply.get(i + 4).toString())));
+            members.add(member);
         }
+        GroupView.Member callback = reply.get(3).toString().isEmpty() ? null : member(reply, 3);
         return GroupView.of(groupId, Instant.parse(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()),
-                counts, members);
+                counts, members, callback, blankToNull(reply.get(2).toString()));
+    }
+
+    /** The five values from {@code i}: id, type, status, result, error. */
+    private GroupView.Member member(Response reply, int i) {
+        String status = reply.get(i + 2).toString();
+        return new GroupView.Member(reply.get(i).toString(), blankToNull(reply.get(i + 1).toString()),
+                status.isEmpty() ? null : TaskStatus.valueOf(status), tree(reply.get(i + 3).toString()),
+                error(reply.get(i + 4).toString()));
     }
 
     private static String blankToNull(String text) {
@@ -235,7 +284,9 @@ public class GroupRecords {
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
             fields.put(pairs.get(i), pairs.get(i + 1));
         }
-        fields.put(TaskFields.GROUP, task.group());
+        if (task.group() != null) {
+            fields.put(TaskFields.GROUP, task.group());
+        }
         return fields;
     }
 

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hotpot.api.config.ApiConfig;
 import io.hotpot.api.metrics.TaskMetrics;
@@ -40,6 +41,8 @@ public class GroupService {
     private static final Logger LOG = Logger.getLogger(GroupService.class);
     /** Members published at once; the publisher holds at most 8,192 unconfirmed. */
     static final int PUBLISHING_AT_ONCE = 256;
+    /** The callback's argument that holds the members' results. */
+    static final String RESULTS = "results";
     /** Members revoked at once. */
     private static final int REVOKING_AT_ONCE = 64;
 
@@ -69,9 +72,22 @@ public class GroupService {
     /**
      * The body of {@code POST /api/groups}.
      *
-     * @param tasks the submissions, each with the fields of {@code POST /api/tasks} (no idempotencyKey)
+     * @param tasks      the submissions, each with the fields of {@code POST /api/tasks} (no idempotencyKey)
+     * @param then       a chord's callback: a submission (no countdown, eta or idempotencyKey) run once
+     *                   every task is final, with their results in order as its argument {@code results}
+     * @param chordError with {@code then}: {@code fail} (default: a task that did not succeed keeps the
+     *                   callback from running; it ends REVOKED with a ChordError) or {@code continue}
+     *                   ({@code null} in {@code results} for such a task)
      */
-    public record GroupSubmission(JsonNode tasks) {
+    public record GroupSubmission(JsonNode tasks, JsonNode then, JsonNode chordError) {
+    }
+
+    /** Members and callback checked against the catalogue, ready to publish. */
+    private record Prepared(List<GroupRecords.Member> members, GroupRecords.Callback callback) {
+    }
+
+    /** A parsed submission: its members and its callback's ({@code null} without one). */
+    private record Parsed(List<TaskService.Request> members, TaskService.Request then, String chordError) {
     }
 
     /**
@@ -81,9 +97,14 @@ public class GroupService {
      */
     public Uni<GroupView> submit(GroupSubmission submission, String correlationId, Duration wait) {
         Instant now = Instant.now();
-        List<TaskService.Request> requests = parse(submission, correlationId, now);
+        Parsed parsed = parse(submission, correlationId, now);
+        List<TaskService.Request> requests = parsed.members();
         Map<List<String>, Uni<TaskCatalogue.Known>> lookups = new LinkedHashMap<>();
-        requests.forEach(r -> lookups.computeIfAbsent(List.of(r.type(), r.queue()), k -> catalogue.lookup(r.type(), r.queue())));
+        List<TaskService.Request> all = new ArrayList<>(requests);
+        if (parsed.then() != null) {
+            all.add(parsed.then());
+        }
+        all.forEach(r -> lookups.computeIfAbsent(List.of(r.type(), r.queue()), k -> catalogue.lookup(r.type(), r.queue())));
         List<List<String>> pairs = List.copyOf(lookups.keySet());
         String groupId = UUID.randomUUID().toString();
         return Uni.join().all(List.copyOf(lookups.values())).andFailFast()
@@ -102,24 +123,55 @@ public class GroupService {
                                     byPair.get(List.of(request.type(), request.queue())), now);
                             members.add(new GroupRecords.Member(message.inGroup(groupId), request.due()));
                         } catch (Problem problem) {
-                            throw member(i, problem);
+                            throw prefixed("tasks[" + i + "]", problem);
                         }
                     }
-                    return members;
+                    GroupRecords.Callback callback = parsed.then() == null ? null
+                            : callback(parsed.then(), byPair.get(List.of(parsed.then().type(), parsed.then().queue())),
+                                    parsed.chordError(), now);
+                    return new Prepared(members, callback);
                 })
-                .flatMap(members -> publish(groupId, members)
-                        .flatMap(ignored -> commit(groupId, now, members))
-                        .map(ignored -> accepted(groupId, now, members)))
+                .flatMap(prepared -> publish(groupId, prepared.members())
+                        .flatMap(ignored -> commit(groupId, now, prepared.members(), prepared.callback()))
+                        .map(ignored -> accepted(groupId, now, prepared.members(), prepared.callback())))
                 .flatMap(accepted -> wait == null ? Uni.createFrom().item(accepted)
-                        : awaitFrom(groupId, 0, System.nanoTime() + wait.toNanos())
+                        : awaitDone(groupId, accepted.then(), System.nanoTime() + wait.toNanos())
                                 .flatMap(ignored -> groups.find(groupId))
                                 .map(view -> view == null ? accepted : view));
+    }
+
+    /**
+     * The callback, checked against the catalogue with {@code results} given (an empty list stands
+     * for them), recorded with its own arguments and sent with the results placeholder.
+     */
+    private GroupRecords.Callback callback(TaskService.Request then, TaskCatalogue.Known known, String chordError,
+            Instant now) {
+        ObjectNode withResults = ((ObjectNode) then.args()).deepCopy();
+        withResults.putArray(RESULTS);
+        TaskMessage checked;
+        try {
+            checked = tasks.checkAgainstCatalogue(new TaskService.Request(then.type(), withResults, then.queue(),
+                    then.priority(), then.correlationId(), null, then.expires(), then.maxRetries(), then.timeout(), null),
+                    known, now);
+        } catch (Problem problem) {
+            throw prefixed("then", problem);
+        }
+        ObjectNode sentArgs = withResults.deepCopy();
+        sentArgs.put(RESULTS, GroupFields.resultsPlaceholder(checked.id()));
+        TaskMessage recorded = new TaskMessage(checked.id(), checked.type(), then.args(), checked.queue(), checked.priority(),
+                checked.createdAt(), checked.correlationId(), checked.maxRetries(), checked.timeout(), checked.expires(),
+                null, 0, checked.sensitive());
+        TaskMessage sent = new TaskMessage(checked.id(), checked.type(), sentArgs, checked.queue(), checked.priority(),
+                checked.createdAt(), checked.correlationId(), checked.maxRetries(), checked.timeout(), checked.expires(),
+                null, 0, checked.sensitive());
+        return new GroupRecords.Callback(recorded, sent, chordError);
     }
 
     /** A group with its members; with {@code wait}, once every member is final or the wait is over. 404 when unknown. */
     public Uni<GroupView> get(String groupId, Duration wait) {
         Uni<Void> waited = wait == null ? Uni.createFrom().voidItem()
-                : awaitFrom(groupId, 0, System.nanoTime() + wait.toNanos());
+                : groups.find(groupId).flatMap(view -> view == null ? Uni.createFrom().voidItem()
+                        : awaitDone(groupId, view.then(), System.nanoTime() + wait.toNanos()));
         return waited.flatMap(ignored -> groups.find(groupId))
                 .onFailure().transform(e -> e instanceof Problem ? e : Problem.unavailable("The group could not be read"
                         + " from Redis (" + TaskService.rootMessage(e) + "); try again."))
@@ -139,6 +191,10 @@ public class GroupService {
         Instant now = Instant.now();
         TaskError reason = new TaskError("Revoked", "revoked with its group " + groupId + " at " + now);
         return get(groupId, null)
+                // The callback first: revoked members must not complete the group and schedule it.
+                .flatMap(view -> (view.then() == null || view.then().isFinal() ? Uni.createFrom().voidItem()
+                        : records.revoke(view.then().id(), reason, now).replaceWithVoid())
+                        .replaceWith(view))
                 .flatMap(view -> Multi.createFrom().iterable(view.tasks())
                         .filter(member -> !member.isFinal())
                         .onItem().transformToUni(member -> records.revoke(member.id(), reason, now))
@@ -149,7 +205,7 @@ public class GroupService {
                 .flatMap(ignored -> get(groupId, null));
     }
 
-    private List<TaskService.Request> parse(GroupSubmission submission, String correlationId, Instant now) {
+    private Parsed parse(GroupSubmission submission, String correlationId, Instant now) {
         JsonNode list = submission == null ? null : submission.tasks();
         if (list == null || !list.isArray()) {
             throw Problem.badRequest("A group needs a list of tasks: {\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2}}, …]}.",
@@ -161,32 +217,66 @@ public class GroupService {
         }
         List<TaskService.Request> requests = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            JsonNode item = list.get(i);
-            if (!item.isObject()) {
-                throw Problem.badRequest("tasks[" + i + "] is not a task submission.",
-                        List.of(new Problem.FieldError("tasks[" + i + "]", "must be an object")));
-            }
-            TaskService.Request request;
-            try {
-                request = tasks.parse(mapper.convertValue(item, TaskSubmission.class), correlationId, now);
-            } catch (Problem problem) {
-                throw member(i, problem);
-            } catch (IllegalArgumentException unreadable) {
-                throw Problem.badRequest("tasks[" + i + "] is not a task submission: " + unreadable.getMessage(),
-                        List.of(new Problem.FieldError("tasks[" + i + "]", "must be an object with the fields of POST /api/tasks")));
-            }
+            TaskService.Request request = submission("tasks[" + i + "]", list.get(i), correlationId, now);
             if (request.idempotencyKey() != null) {
                 throw Problem.badRequest("tasks[" + i + "] has an idempotencyKey, which a member of a group cannot have.",
                         List.of(new Problem.FieldError("tasks[" + i + "].idempotencyKey", "is not taken inside a group")));
             }
             requests.add(request);
         }
-        return requests;
+        JsonNode thenNode = submission.then();
+        if (thenNode == null || thenNode.isNull()) {
+            if (submission.chordError() != null && !submission.chordError().isNull()) {
+                throw Problem.badRequest("chordError is for a group with a callback (then).",
+                        List.of(new Problem.FieldError("chordError", "needs then")));
+            }
+            return new Parsed(requests, null, null);
+        }
+        TaskService.Request then = submission("then", thenNode, correlationId, now);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (then.idempotencyKey() != null) {
+            errors.add(new Problem.FieldError("then.idempotencyKey", "is not taken for a callback"));
+        }
+        if (then.due() != null) {
+            errors.add(new Problem.FieldError(thenNode.has("eta") ? "then.eta" : "then.countdown",
+                    "is not taken for a callback: it runs when every task of the group is final"));
+        }
+        if (then.args().has(RESULTS)) {
+            errors.add(new Problem.FieldError("then.args." + RESULTS, "is given by the group: its tasks' results, in order"));
+        }
+        String chordError = GroupFields.CHORD_ERROR_FAIL;
+        JsonNode policy = submission.chordError();
+        if (policy != null && !policy.isNull()) {
+            if (policy.isTextual() && (policy.asText().equals(GroupFields.CHORD_ERROR_FAIL)
+                    || policy.asText().equals(GroupFields.CHORD_ERROR_CONTINUE))) {
+                chordError = policy.asText();
+            } else {
+                errors.add(new Problem.FieldError("chordError", "must be fail or continue"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw Problem.badRequest("The group's callback (then) is not valid.", errors);
+        }
+        return new Parsed(requests, then, chordError);
     }
 
-    /** A member's problem, its fields named from the group's body. */
-    private static Problem member(int index, Problem problem) {
-        String at = "tasks[" + index + "]";
+    /** One submission of the body, at {@code at}: parsed as {@code POST /api/tasks} parses one. */
+    private TaskService.Request submission(String at, JsonNode item, String correlationId, Instant now) {
+        if (!item.isObject()) {
+            throw Problem.badRequest(at + " is not a task submission.", List.of(new Problem.FieldError(at, "must be an object")));
+        }
+        try {
+            return tasks.parse(mapper.convertValue(item, TaskSubmission.class), correlationId, now);
+        } catch (Problem problem) {
+            throw prefixed(at, problem);
+        } catch (IllegalArgumentException unreadable) {
+            throw Problem.badRequest(at + " is not a task submission: " + unreadable.getMessage(),
+                    List.of(new Problem.FieldError(at, "must be an object with the fields of POST /api/tasks")));
+        }
+    }
+
+    /** A member's or the callback's problem, its fields named from the group's body. */
+    private static Problem prefixed(String at, Problem problem) {
         return new Problem(problem.status(), problem.title(), at + ": " + problem.detail(), problem.errors().stream()
                 .map(e -> new Problem.FieldError(at + "." + e.field(), e.message())).toList());
     }
@@ -220,8 +310,9 @@ public class GroupService {
     }
 
     /** Records the group and its members; 503 when Redis does not, or a worker gave the group up first. */
-    private Uni<Void> commit(String groupId, Instant createdAt, List<GroupRecords.Member> members) {
-        return groups.commit(groupId, createdAt, members)
+    private Uni<Void> commit(String groupId, Instant createdAt, List<GroupRecords.Member> members,
+            GroupRecords.Callback callback) {
+        return groups.commit(groupId, createdAt, members, callback)
                 .onFailure().transform(e -> {
                     LOG.warnf("HOTPOT-API-072 group %s: its tasks are queued but the group could not be recorded (%s); "
                             + "workers give it up after hotpot.worker.group-gate", groupId, e.getMessage());
@@ -237,7 +328,8 @@ public class GroupService {
                 });
     }
 
-    private GroupView accepted(String groupId, Instant createdAt, List<GroupRecords.Member> members) {
+    private GroupView accepted(String groupId, Instant createdAt, List<GroupRecords.Member> members,
+            GroupRecords.Callback callback) {
         Map<TaskStatus, Long> counts = new LinkedHashMap<>();
         List<GroupView.Member> views = new ArrayList<>(members.size());
         for (GroupRecords.Member member : members) {
@@ -246,8 +338,28 @@ public class GroupService {
             views.add(new GroupView.Member(member.message().id(), member.message().type(), status, null, null));
             metrics.submitted(member.message().type(), member.message().queue());
         }
-        LOG.infof("HOTPOT-API-073 group %s accepted with %d tasks", groupId, members.size());
-        return GroupView.of(groupId, createdAt, members.size(), counts, views);
+        GroupView.Member then = null;
+        if (callback != null) {
+            then = new GroupView.Member(callback.recorded().id(), callback.recorded().type(), TaskStatus.SCHEDULED, null, null);
+            metrics.submitted(callback.recorded().type(), callback.recorded().queue());
+        }
+        LOG.infof("HOTPOT-API-073 group %s accepted with %d tasks%s", groupId, members.size(),
+                callback == null ? "" : " and the callback " + callback.recorded().id());
+        return GroupView.of(groupId, createdAt, members.size(), counts, views, then,
+                callback == null ? null : callback.chordError());
+    }
+
+    /** Waits until every member is final, then for the callback, if there is one, or until the deadline. */
+    private Uni<Void> awaitDone(String groupId, GroupView.Member then, long deadline) {
+        return awaitFrom(groupId, 0, deadline).flatMap(ignored -> {
+            long left = deadline - System.nanoTime();
+            if (then == null || left <= 0) {
+                return Uni.createFrom().voidItem();
+            }
+            return waiters.await(then.id(), Duration.ofNanos(left), () -> tasks.get(then.id()))
+                    .onFailure(Problem.class).recoverWithNull()
+                    .replaceWithVoid();
+        });
     }
 
     /**

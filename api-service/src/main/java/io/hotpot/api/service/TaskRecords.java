@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.api.config.ApiConfig;
+import io.hotpot.common.GroupScripts;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskEvent;
@@ -114,7 +115,7 @@ public class TaskRecords {
      * KEYS: record, due set, due messages. ARGV: ttl, events channel, at, reason JSON, id.
      * Returns the status before ('' when there is no record).
      */
-    private static final String REVOKE = """
+    private static final String REVOKE = GroupScripts.MEMBER_FINAL + """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return '' end
             if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then return status end
@@ -127,6 +128,7 @@ public class TaskRecords {
               .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
               .. ',"status":"REVOKED","attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
               .. ',"error":' .. ARGV[4] .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
+            hotpot_member_final(KEYS[1], ARGV[3])
             return status
             """;
 

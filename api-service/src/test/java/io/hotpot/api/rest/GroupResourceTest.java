@@ -66,7 +66,8 @@ class GroupResourceTest {
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
         worker = StandInWorker.advertise(redis, mapper, new WorkerHeartbeat("fake-worker-" + queue, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
-                        new ArgSpec("y", ArgType.INTEGER, true)))),
+                        new ArgSpec("y", ArgType.INTEGER, true))),
+                new TaskTypeInfo("sum", Workload.CPU, List.of(new ArgSpec("results", ArgType.ARRAY, true)))),
                 10, 2, 0, Instant.now(), Instant.now()));
     }
 
@@ -186,5 +187,51 @@ class GroupResourceTest {
         assertEquals(group.get("id").asText(), message.get("group").asText());
         given().delete("/api/groups/" + group.get("id").asText()).then().statusCode(200).body("counts.REVOKED", equalTo(2));
         assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, delayed).isEmpty(), "a revoke takes it out of the due set");
+    }
+
+    private String chord(String then, String chordError) {
+        return "{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"}],\"then\":" + then
+                + (chordError == null ? "" : ",\"chordError\":" + chordError) + "}";
+    }
+
+    @Test
+    void aChordsCallbackWaitsRecordedForItsGroupWithItsResultsToCome() throws Exception {
+        JsonNode group = mapper.readTree(given().contentType(ContentType.JSON)
+                .body(chord("{\"type\":\"sum\",\"queue\":\"" + queue + "\"}", "\"continue\""))
+                .post("/api/groups").then().statusCode(202)
+                .body("then.status", equalTo("SCHEDULED"))
+                .body("then.type", equalTo("sum"))
+                .body("chordError", equalTo("continue"))
+                .extract().asString());
+        String id = group.get("id").asText();
+        String callback = group.get("then").get("id").asText();
+        assertEquals(1, queued(), "the callback is not published before the group is done");
+        given().get("/api/tasks/" + callback).then().statusCode(200).body("status", equalTo("SCHEDULED"));
+        JsonNode stored = mapper.readTree(redis.hash(String.class).hget(RedisKeys.group(id), GroupFields.CALLBACK));
+        assertEquals(GroupFields.resultsPlaceholder(callback), stored.get("args").get("results").asText());
+        // Revoking the group revokes its callback first: it never runs.
+        given().delete("/api/groups/" + id).then().statusCode(200)
+                .body("then.status", equalTo("REVOKED"))
+                .body("done", equalTo(true));
+    }
+
+    @Test
+    void aCallbackThatCannotBeOneIsRefusedNamingItsField() throws Exception {
+        given().contentType(ContentType.JSON).body(chord("{\"type\":\"no-such-type\",\"queue\":\"" + queue + "\"}", null))
+                .post("/api/groups").then().statusCode(422).body("errors[0].field", equalTo("then.type"));
+        given().contentType(ContentType.JSON)
+                .body(chord("{\"type\":\"sum\",\"queue\":\"" + queue + "\",\"args\":{\"results\":[1]}}", null))
+                .post("/api/groups").then().statusCode(400).body("errors[0].field", equalTo("then.args.results"));
+        given().contentType(ContentType.JSON)
+                .body(chord("{\"type\":\"sum\",\"queue\":\"" + queue + "\",\"countdown\":5}", null))
+                .post("/api/groups").then().statusCode(400).body("errors[0].field", equalTo("then.countdown"));
+        given().contentType(ContentType.JSON).body(chord("{\"type\":\"sum\",\"queue\":\"" + queue + "\"}", "\"maybe\""))
+                .post("/api/groups").then().statusCode(400).body("errors[0].field", equalTo("chordError"));
+        given().contentType(ContentType.JSON).body(chord("{\"type\":\"add\",\"queue\":\"" + queue + "\"}", null))
+                .post("/api/groups").then().statusCode(422).body("errors.field", hasItem("then.args.x"));
+        given().contentType(ContentType.JSON).body("{\"tasks\":[{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\""
+                + queue + "\"}],\"chordError\":\"fail\"}")
+                .post("/api/groups").then().statusCode(400).body("errors[0].field", equalTo("chordError"));
+        assertEquals(0, queued(), "nothing published for a refused group");
     }
 }

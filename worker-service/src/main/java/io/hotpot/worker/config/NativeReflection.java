@@ -14,6 +14,7 @@ import io.hotpot.worker.task.EmailHandler;
 import io.hotpot.worker.task.FlakyHandler;
 import io.hotpot.worker.task.ReportHandler;
 import io.hotpot.worker.task.SleepHandler;
+import io.hotpot.worker.task.SumHandler;
 import io.hotpot.worker.task.TaskSummary;
 import io.hotpot.worker.task.WebhookHandler;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -32,9 +33,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
         // handler arguments
         AddHandler.Args.class, SleepHandler.Args.class, FlakyHandler.Args.class, EmailHandler.Args.class,
-        ReportHandler.Args.class, WebhookHandler.Args.class,
+        ReportHandler.Args.class, WebhookHandler.Args.class, SumHandler.Args.class,
         // handler results
         TaskSummary.Summary.class, TaskSummary.Failure.class, TaskSummary.Slowness.class,
-        WebhookHandler.Outcome.class, WebhookHandler.Result.class })
+        WebhookHandler.Outcome.class, WebhookHandler.Result.class, SumHandler.Result.class })
 public class NativeReflection {
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -225,7 +226,7 @@ class TaskConsumerTest {
         WorkerHeartbeat heartbeat = mapper.readValue(redis.value(String.class).get(RedisKeys.worker(QUEUE)),
                 WorkerHeartbeat.class);
         assertEquals(List.of(QUEUE), heartbeat.queues());
-        assertEquals(List.of("add", "email", "flaky", "report", "sleep", "webhook"), heartbeat.types().stream().map(t -> t.type()).toList());
+        assertEquals(List.of("add", "email", "flaky", "report", "sleep", "sum", "webhook"), heartbeat.types().stream().map(t -> t.type()).toList());
         assertEquals("IO", heartbeat.types().get(4).workload().name());
         assertEquals(500, heartbeat.concurrency());
         assertNotNull(redis.sortedSet(String.class).zscore(RedisKeys.WORKERS, QUEUE));
@@ -372,5 +373,72 @@ class TaskConsumerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
         assertTrue(record(id).isEmpty());
         redis.key().del(RedisKeys.group(group));
+    }
+
+    /** A committed group of {@code total} with a {@code sum} callback waiting as api-service records it; the callback's id. */
+    private String chord(String group, int total, String chordError) throws Exception {
+        String callback = "callback-" + UUID.randomUUID();
+        ObjectNode args = mapper.createObjectNode().put("results", GroupFields.resultsPlaceholder(callback));
+        String message = mapper.writeValueAsString(new TaskMessage(callback, "sum", args, QUEUE, 0, Instant.now(), null));
+        redis.hash(String.class).hset(RedisKeys.group(group), Map.of(GroupFields.STATE, GroupFields.COMMITTED,
+                GroupFields.TOTAL, Integer.toString(total), GroupFields.CALLBACK_ID, callback, GroupFields.CALLBACK, message,
+                GroupFields.CHORD_ERROR, chordError));
+        redis.key().expire(RedisKeys.group(group), 600);
+        redis.hash(String.class).hset(RedisKeys.task(callback), Map.of("id", callback, "type", "sum", "status", "SCHEDULED"));
+        published.add(callback);
+        return callback;
+    }
+
+    private TaskMessage member(String group, String args) throws Exception {
+        TaskMessage member = message("add", args, null, null, null).inGroup(group);
+        redis.list(String.class).rpush(RedisKeys.groupTasks(group), member.id());
+        return member;
+    }
+
+    @Test
+    void theLastMemberToFinishSchedulesTheCallbackWithEveryResultInOrder() throws Exception {
+        String group = "chord-" + UUID.randomUUID();
+        String callback = chord(group, 2, GroupFields.CHORD_ERROR_FAIL);
+        TaskMessage first = member(group, "{\"x\":1,\"y\":2}");
+        TaskMessage second = member(group, "{\"x\":3,\"y\":4}");
+        publish(second);
+        awaitStatus(second.id(), "SUCCESS");
+        assertEquals(null, redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback), "not before the last member");
+        publish(first);
+        awaitStatus(first.id(), "SUCCESS");
+        JsonNode scheduled = mapper.readTree(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback));
+        assertEquals(mapper.readTree("[3,7]"), scheduled.get("args").get("results"), "the results in the group's order");
+        assertTrue(redis.sortedSet(String.class).zscore(RedisKeys.DUE, callback).isPresent());
+        assertEquals(2, redis.set(String.class).scard(RedisKeys.groupFinished(group)));
+        redis.key().del(RedisKeys.group(group), RedisKeys.groupTasks(group), RedisKeys.groupFinished(group), RedisKeys.task(callback));
+    }
+
+    @Test
+    void aFailedMemberKeepsTheCallbackFromRunningWithAChordError() throws Exception {
+        String group = "chord-" + UUID.randomUUID();
+        String callback = chord(group, 2, GroupFields.CHORD_ERROR_FAIL);
+        TaskMessage ok = member(group, "{\"x\":1,\"y\":2}");
+        TaskMessage overflow = member(group, "{\"x\":9223372036854775807,\"y\":1}");
+        publish(ok);
+        publish(overflow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "REVOKED".equals(record(callback).get("status")));
+        assertTrue(record(callback).get("error").contains("ChordError"), record(callback).toString());
+        assertTrue(record(callback).get("error").contains("1 of 2 tasks"), record(callback).toString());
+        assertEquals(null, redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback));
+        redis.key().del(RedisKeys.group(group), RedisKeys.groupTasks(group), RedisKeys.groupFinished(group), RedisKeys.task(callback));
+    }
+
+    @Test
+    void withChordErrorContinueTheCallbackGetsNullForAFailedMember() throws Exception {
+        String group = "chord-" + UUID.randomUUID();
+        String callback = chord(group, 2, GroupFields.CHORD_ERROR_CONTINUE);
+        TaskMessage ok = member(group, "{\"x\":1,\"y\":2}");
+        TaskMessage overflow = member(group, "{\"x\":9223372036854775807,\"y\":1}");
+        publish(ok);
+        publish(overflow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback) != null);
+        JsonNode scheduled = mapper.readTree(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback));
+        assertEquals(mapper.readTree("[3,null]"), scheduled.get("args").get("results"));
+        redis.key().del(RedisKeys.group(group), RedisKeys.groupTasks(group), RedisKeys.groupFinished(group), RedisKeys.task(callback));
     }
 }

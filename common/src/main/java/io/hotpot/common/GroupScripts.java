@@ -1,0 +1,64 @@
+package io.hotpot.common;
+
+/**
+ * The Lua every script that makes a task final runs (the worker's outcome and start scripts,
+ * api-service's revoke): when the task is a member of a group, it counts it as finished, once
+ * (a set of ids, so a redelivered or re-queued member is not counted twice), and the member that
+ * finishes the group last schedules the chord's callback, in the same script as its own outcome:
+ * exactly once, whichever worker finishes it and whatever crashed before (docs/decisions/0070).
+ * <p>
+ * The callback's message waits in the group with {@link GroupFields#resultsPlaceholder} for its
+ * {@code results}; it is completed with every member's result in order ({@code null} for one that
+ * did not succeed) and put in the due set, due now, for scheduler-service's leader to publish. With
+ * {@link GroupFields#CHORD_ERROR_FAIL}, a member that did not succeed ends the callback
+ * {@code REVOKED} with a {@code ChordError} instead.
+ */
+public final class GroupScripts {
+    private GroupScripts() {
+    }
+
+    /**
+     * Defines {@code hotpot_member_final(record, at)}: call it right after {@code record} became
+     * {@code SUCCESS}, {@code FAILURE} or {@code REVOKED}; {@code at} is the ISO time written as
+     * {@code finishedAt}. Prepend it to the script.
+     */
+    public static final String MEMBER_FINAL = """
+            local function hotpot_member_final(record, at)
+              local group = redis.call('HGET', record, 'group')
+              if not group then return end
+              local gkey = '%1$sgroup:' .. group
+              local total = redis.call('HGET', gkey, 'total')
+              if not total then return end
+              if redis.call('SADD', gkey .. ':finished', redis.call('HGET', record, 'id')) == 0 then return end
+              local ttl = redis.call('TTL', gkey)
+              if ttl > 0 then redis.call('EXPIRE', gkey .. ':finished', ttl) end
+              if redis.call('SCARD', gkey .. ':finished') < tonumber(total) then return end
+              local callback = redis.call('HGET', gkey, 'callback')
+              if not callback or redis.call('HSETNX', gkey, 'fired', at) == 0 then return end
+              local cbid = redis.call('HGET', gkey, 'callbackId')
+              local cbkey = '%1$stask:' .. cbid
+              if redis.call('HGET', cbkey, 'status') ~= 'SCHEDULED' then return end
+              local parts, failed = {}, 0
+              for i, id in ipairs(redis.call('LRANGE', gkey .. ':tasks', 0, -1)) do
+                local f = redis.call('HMGET', '%1$stask:' .. id, 'status', 'result')
+                if f[1] == 'SUCCESS' then parts[i] = f[2] or 'null' else parts[i] = 'null'; failed = failed + 1 end
+              end
+              if failed > 0 and redis.call('HGET', gkey, 'chordError') ~= 'continue' then
+                local err = '{"type":"ChordError","message":' .. cjson.encode(failed .. ' of ' .. total
+                  .. ' tasks of the group ' .. group .. ' did not succeed; the callback does not run (chordError fail)') .. '}'
+                redis.call('HSET', cbkey, 'status', 'REVOKED', 'finishedAt', at, 'error', err)
+                redis.call('PUBLISH', '%2$s', '{"id":' .. cjson.encode(cbid) .. ',"type":'
+                  .. cjson.encode(redis.call('HGET', cbkey, 'type')) .. ',"status":"REVOKED","attempts":0,"error":' .. err
+                  .. ',"at":' .. cjson.encode(at) .. '}')
+                return
+              end
+              local placeholder = '"%5$s' .. cbid .. '%6$s"'
+              local s, e = string.find(callback, placeholder, 1, true)
+              local message = string.sub(callback, 1, s - 1) .. '[' .. table.concat(parts, ',') .. ']' .. string.sub(callback, e + 1)
+              local now = redis.call('TIME')
+              redis.call('ZADD', '%3$s', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), cbid)
+              redis.call('HSET', '%4$s', cbid, message)
+            end
+            """.formatted(RedisKeys.PREFIX, RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
+            GroupFields.PLACEHOLDER_START, GroupFields.PLACEHOLDER_END);
+}
