@@ -187,18 +187,14 @@ class BrokerFaultIT {
 
         List<String> ids = new ArrayList<>(accepted.keySet());
         Map<String, String> status = new ConcurrentHashMap<>();
-        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            for (String id : ids) {
-                if (!"SUCCESS".equals(status.get(id))) {
-                    HttpResponse<String> response = get("/api/tasks/" + id);
-                    if (response.statusCode() == 200) {
-                        JsonNode task = mapper.readTree(response.body());
-                        status.put(id, task.path("status").asText());
-                    }
-                }
-            }
-            return status.values().stream().filter("SUCCESS"::equals).count() == ids.size();
-        });
+        try {
+            awaitAllSucceeded(ids, status);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Map<String, String> unfinished = new TreeMap<>();
+            ids.stream().filter(id -> !"SUCCESS".equals(status.get(id))).forEach(id -> unfinished.put(id, status.get(id)));
+            throw new AssertionError(unfinished.size() + " accepted tasks not SUCCESS after 4 minutes (logs in "
+                    + suite.log("worker-service").getParent() + "): " + unfinished, e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         // A withdrawn task's record: REVOKED as NotConfirmed, never started, even where RabbitMQ had queued it.
         Map<String, String> withdrawnRecords = new TreeMap<>();
@@ -233,5 +229,21 @@ class BrokerFaultIT {
         assertEquals(200, suite.http().send(suite.request("api-service", "/api/tasks/" + id).DELETE()
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("e2e-fault-worker") == 0);
+    }
+
+    /** Reads the records of {@code ids} until every one is SUCCESS; {@code status} holds the last seen. */
+    private void awaitAllSucceeded(List<String> ids, Map<String, String> status) {
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            for (String id : ids) {
+                if (!"SUCCESS".equals(status.get(id))) {
+                    HttpResponse<String> response = get("/api/tasks/" + id);
+                    if (response.statusCode() == 200) {
+                        JsonNode task = mapper.readTree(response.body());
+                        status.put(id, task.path("status").asText());
+                    }
+                }
+            }
+            return status.values().stream().filter("SUCCESS"::equals).count() == ids.size();
+        });
     }
 }

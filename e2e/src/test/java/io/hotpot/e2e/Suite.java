@@ -26,7 +26,7 @@ import io.hotpot.common.Json;
 /**
  * The four packaged services, each started as its own process ({@code java -jar
  * target/quarkus-app/quarkus-run.jar}) on a free port, against the local RabbitMQ and Redis,
- * plus any extra replicas a test starts. Logs go to {@code e2e/target/e2e-logs/<name>.log}.
+ * plus any extra replicas a test starts. Logs go to {@code e2e/target/e2e-logs/<test class>/<name>.log}.
  *
  * <p>They run as production does: the prod profile with authentication on, API keys made by this
  * Suite (an admin key for the test's own calls, {@link #addKey} for more), tokens signed with the
@@ -38,7 +38,8 @@ final class Suite implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path root = Path.of(System.getProperty("hotpot.root", "..")).toAbsolutePath().normalize();
-    private final Path logs = root.resolve("e2e/target/e2e-logs");
+    /** One folder per test class, so a later class's services do not overwrite the logs of a failed one. */
+    private final Path logs = root.resolve("e2e/target/e2e-logs").resolve(testClass());
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> byName = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -272,6 +273,13 @@ final class Suite implements AutoCloseable {
 
     HttpClient http() {
         return http;
+    }
+
+    /** The simple name of the test class ({@code …IT}) that makes this suite. */
+    private static String testClass() {
+        return StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .map(name -> name.substring(name.lastIndexOf('.') + 1))
+                .filter(name -> name.endsWith("IT")).findFirst().orElse("other"));
     }
 
     /** The console output of a service or replica (JSON lines: the services run in the prod profile). */
