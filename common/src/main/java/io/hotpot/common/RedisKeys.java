@@ -73,7 +73,7 @@ public final class RedisKeys {
 
     /**
      * Set of a group's task ids that reached a final status: added by the script that finalises
-     * each ({@link GroupScripts}), so a member counts once however often it is delivered.
+     * each ({@link WorkflowScripts}), so a member counts once however often it is delivered.
      */
     public static String groupFinished(String id) {
         return PREFIX + "group:" + id + ":finished";

@@ -38,6 +38,22 @@ public final class TaskFields {
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     /** The group the task belongs to, when it was submitted in one. */
     public static final String GROUP = "group";
+    /** In a chain: the next task's message (carrying the rest of the chain), scheduled when this one succeeds. */
+    public static final String CHAIN_NEXT = "chainNext";
+    /** In a chain: the ids of every later task, space-separated, the next one first. */
+    public static final String CHAIN_REST = "chainRest";
+
+    /**
+     * The chain fields of a task's record, name and value in turn; none for a task without a chain.
+     * {@code nextJson}: the JSON of {@link TaskMessage#next()} (ignored without one).
+     */
+    public static java.util.List<String> chain(TaskMessage task, String nextJson) {
+        if (task.then().isEmpty()) {
+            return java.util.List.of();
+        }
+        return java.util.List.of(CHAIN_NEXT, nextJson, CHAIN_REST,
+                String.join(" ", task.then().stream().map(TaskMessage::id).toList()));
+    }
 
     private TaskFields() {
     }

@@ -2,6 +2,7 @@ package io.hotpot.common;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -24,6 +25,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param sensitive     argument names every record writer masks ({@link SensitiveArgs}); the handler gets them as sent
  * @param group         the group it belongs to ({@code POST /api/groups}); {@code null}: none. A worker runs a
  *                      member only once its group is committed ({@link RedisKeys#group})
+ * @param then          the rest of its chain: the tasks that run one after the other once it succeeded,
+ *                      each without a {@code then} of its own; empty: none
+ * @param previousResult in a chain, the result of the task before (what {@code "$result"} arguments
+ *                      stand for, {@link ResultReferences}); {@code null} for the first
  */
 public record TaskMessage(
         String id,
@@ -39,10 +44,22 @@ public record TaskMessage(
         Instant eta,
         int retries,
         java.util.List<String> sensitive,
-        String group) {
+        String group,
+        java.util.List<TaskMessage> then,
+        // Never written when absent: the chain's script appends it to the next task's stored message.
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode previousResult) {
 
     public TaskMessage {
         sensitive = sensitive == null ? java.util.List.of() : java.util.List.copyOf(sensitive);
+        then = then == null ? java.util.List.of() : java.util.List.copyOf(then);
+    }
+
+    /** A task of no chain. */
+    public TaskMessage(String id, String type, JsonNode args, String queue, int priority, Instant createdAt,
+            String correlationId, Integer maxRetries, Double timeout, Instant expires, Instant eta, int retries,
+            java.util.List<String> sensitive, String group) {
+        this(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires, eta, retries,
+                sensitive, group, null, null);
     }
 
     /** A task of no group. */
@@ -62,13 +79,24 @@ public record TaskMessage(
     /** The message of the next attempt, after a failed one. */
     public TaskMessage nextRetry() {
         return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
-                eta, retries + 1, sensitive, group);
+                eta, retries + 1, sensitive, group, then, previousResult);
     }
 
     /** The same task as a member of the group {@code group} ({@link RedisKeys#group}). */
     public TaskMessage inGroup(String group) {
         return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
-                eta, retries, sensitive, group);
+                eta, retries, sensitive, group, then, previousResult);
+    }
+
+    /** The same task followed by {@code rest}, its chain. */
+    public TaskMessage followedBy(java.util.List<TaskMessage> rest) {
+        return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
+                eta, retries, sensitive, group, rest, previousResult);
+    }
+
+    /** The next task of the chain, carrying the rest of it; {@code null} at the end of the chain. */
+    public TaskMessage next() {
+        return then.isEmpty() ? null : then.get(0).followedBy(then.subList(1, then.size()));
     }
 
     /** The arguments as records show them: the sensitive ones masked. */

@@ -2,7 +2,9 @@ package io.hotpot.common;
 
 /**
  * The Lua every script that makes a task final runs (the worker's outcome and start scripts,
- * api-service's revoke): when the task is a member of a group, it counts it as finished, once
+ * api-service's revoke and withdrawal), {@link #ON_FINAL}, for groups and chains.
+ * <p>
+ * <b>Groups.</b> When the task is a member of a group, it counts it as finished, once
  * (a set of ids, so a redelivered or re-queued member is not counted twice), and the member that
  * finishes the group last schedules the chord's callback, in the same script as its own outcome:
  * exactly once, whichever worker finishes it and whatever crashed before (docs/decisions/0070).
@@ -13,16 +15,19 @@ package io.hotpot.common;
  * {@link GroupFields#CHORD_ERROR_FAIL}, a member that did not succeed ends the callback
  * {@code REVOKED} with a {@code ChordError} instead.
  */
-public final class GroupScripts {
-    private GroupScripts() {
+public final class WorkflowScripts {
+    private WorkflowScripts() {
     }
 
     /**
-     * Defines {@code hotpot_member_final(record, at)}: call it right after {@code record} became
-     * {@code SUCCESS}, {@code FAILURE} or {@code REVOKED}; {@code at} is the ISO time written as
-     * {@code finishedAt}. Prepend it to the script.
+     * Defines {@code hotpot_final(record, status, at)}: call it right after {@code record} became
+     * {@code status} ({@code SUCCESS}, {@code FAILURE} or {@code REVOKED}); {@code at} is the ISO
+     * time written as {@code finishedAt}. Prepend it to the script.
      */
-    public static final String MEMBER_FINAL = """
+    public static final String ON_FINAL;
+
+    /** {@code hotpot_member_final(record, at)}: the group's part. */
+    private static final String MEMBER_FINAL = """
             local function hotpot_member_final(record, at)
               local group = redis.call('HGET', record, 'group')
               if not group then return end
@@ -61,4 +66,49 @@ public final class GroupScripts {
             end
             """.formatted(RedisKeys.PREFIX, RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
             GroupFields.PLACEHOLDER_START, GroupFields.PLACEHOLDER_END);
+
+    /**
+     * {@code hotpot_chain_final(record, status, at)}: the chain's part. A task that succeeded puts the
+     * next one's message ({@link TaskFields#CHAIN_NEXT}, with this result as its
+     * {@code previousResult}) in the due set, due now, unless it is no longer waiting (revoked); one
+     * that failed or was revoked revokes every later task of its chain still waiting
+     * ({@link TaskFields#CHAIN_REST}), with the reason.
+     */
+    private static final String CHAIN_FINAL = """
+            local function hotpot_chain_final(record, status, at)
+              local rest = redis.call('HGET', record, 'chainRest')
+              if not rest or rest == '' then return end
+              local id = redis.call('HGET', record, 'id')
+              if status == 'SUCCESS' then
+                local nextid = string.match(rest, '%%S+')
+                if redis.call('HGET', '%1$stask:' .. nextid, 'status') ~= 'SCHEDULED' then return end
+                local nextmsg = redis.call('HGET', record, 'chainNext')
+                local message = string.sub(nextmsg, 1, -2) .. ',"previousResult":' .. (redis.call('HGET', record, 'result') or 'null') .. '}'
+                local now = redis.call('TIME')
+                redis.call('ZADD', '%2$s', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), nextid)
+                redis.call('HSET', '%3$s', nextid, message)
+                return
+              end
+              local reason = '{"type":"ChainBroken","message":' .. cjson.encode('the task before it in its chain, ' .. id
+                .. ', ended ' .. status .. '; not run') .. '}'
+              for later in string.gmatch(rest, '%%S+') do
+                local key = '%1$stask:' .. later
+                if redis.call('HGET', key, 'status') == 'SCHEDULED' then
+                  redis.call('HSET', key, 'status', 'REVOKED', 'finishedAt', at, 'error', reason)
+                  redis.call('PUBLISH', '%4$s', '{"id":' .. cjson.encode(later) .. ',"type":'
+                    .. cjson.encode(redis.call('HGET', key, 'type')) .. ',"status":"REVOKED","attempts":0,"error":' .. reason
+                    .. ',"at":' .. cjson.encode(at) .. '}')
+                end
+              end
+            end
+            """.formatted(RedisKeys.PREFIX, RedisKeys.DUE, RedisKeys.DUE_MESSAGES, RedisKeys.TASK_EVENTS_CHANNEL);
+
+    static {
+        ON_FINAL = MEMBER_FINAL + CHAIN_FINAL + """
+                local function hotpot_final(record, status, at)
+                  hotpot_member_final(record, at)
+                  hotpot_chain_final(record, status, at)
+                end
+                """;
+    }
 }

@@ -31,13 +31,14 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.Json;
 
 /**
- * Chords with packaged processes (authentication on): api-service, scheduler-service (it publishes
- * the callback once the last member schedules it) and two workers on a queue of this run's own.
- * The callback runs once with every result, also when a worker is SIGKILLed half-way.
+ * Chains and chords with packaged processes (authentication on): api-service, scheduler-service (it
+ * publishes the next task of a chain and a chord's callback once they are scheduled) and two
+ * workers on a queue of this run's own. A chain passes each result on and stops at a failure; a
+ * chord's callback runs once with every result, also when a worker is SIGKILLed half-way.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChordIT {
+class WorkflowIT {
     private final ObjectMapper mapper = Json.newMapper();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String queue = "e2e-chord-" + run;
@@ -101,6 +102,31 @@ class ChordIT {
             tasks.add(member.formatted(i));
         }
         return "{\"tasks\":[" + String.join(",", tasks) + "],\"then\":{\"type\":\"sum\",\"queue\":\"" + queue + "\"}}";
+    }
+
+    @Test
+    @Order(0)
+    void aChainOfThreePassesResultsAlongAndAFailureStopsItsChain() throws Exception {
+        String add = "{\"type\":\"add\",\"args\":{\"x\":%s,\"y\":%s},\"queue\":\"" + queue + "\"}";
+        String chain = add.formatted(1, 2).replaceAll("}$", "") + ",\"then\":[" + add.formatted("\"$result\"", 10) + ","
+                + add.formatted(100, "\"$result\"") + "]}";
+        HttpResponse<String> answer = send("POST", "/api/tasks", chain);
+        assertEquals(202, answer.statusCode(), answer.body());
+        JsonNode first = mapper.readTree(answer.body());
+        String last = first.get("then").get(1).asText();
+        JsonNode done = mapper.readTree(get("/api/tasks/" + last + "?wait=PT30S").body());
+        assertEquals("SUCCESS", done.get("status").asText(), done.toString());
+        assertEquals(113, done.get("result").asInt(), "(1 + 2) + 10, then 100 + 13");
+
+        String broken = add.formatted(Long.MAX_VALUE, 1).replaceAll("}$", "") + ",\"then\":[" + add.formatted("\"$result\"", 1)
+                + "," + add.formatted("\"$result\"", 1) + "]}";
+        JsonNode failing = mapper.readTree(send("POST", "/api/tasks", broken).body());
+        for (JsonNode later : failing.get("then")) {
+            JsonNode record = mapper.readTree(get("/api/tasks/" + later.asText() + "?wait=PT30S").body());
+            assertEquals("REVOKED", record.get("status").asText(), record.toString());
+            assertEquals("ChainBroken", record.get("error").get("type").asText());
+        }
+        assertEquals("FAILURE", mapper.readTree(get("/api/tasks/" + failing.get("id").asText()).body()).get("status").asText());
     }
 
     @Test

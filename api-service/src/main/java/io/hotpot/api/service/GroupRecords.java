@@ -42,7 +42,7 @@ public class GroupRecords {
      * (its results a placeholder), chordError; then per member: id, due epoch ms ('' at once),
      * message JSON ('' at once), event, record ttl, fields JSON. Returns the group's state after.
      * The callback's record waits as {@code SCHEDULED} until the last member schedules it
-     * ({@code GroupScripts}).
+     * ({@code WorkflowScripts}).
      */
     private static final String COMMIT = """
             local state = redis.call('HGET', KEYS[1], 'state')

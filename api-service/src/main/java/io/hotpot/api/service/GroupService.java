@@ -218,6 +218,11 @@ public class GroupService {
         List<TaskService.Request> requests = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             TaskService.Request request = submission("tasks[" + i + "]", list.get(i), correlationId, now);
+            if (!request.then().isEmpty()) {
+                throw Problem.badRequest("tasks[" + i + "] has then, which a member of a group cannot have: give the group"
+                        + " a then (a chord's callback) instead.",
+                        List.of(new Problem.FieldError("tasks[" + i + "].then", "is not taken inside a group")));
+            }
             if (request.idempotencyKey() != null) {
                 throw Problem.badRequest("tasks[" + i + "] has an idempotencyKey, which a member of a group cannot have.",
                         List.of(new Problem.FieldError("tasks[" + i + "].idempotencyKey", "is not taken inside a group")));
@@ -236,6 +241,9 @@ public class GroupService {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (then.idempotencyKey() != null) {
             errors.add(new Problem.FieldError("then.idempotencyKey", "is not taken for a callback"));
+        }
+        if (!then.then().isEmpty()) {
+            errors.add(new Problem.FieldError("then.then", "is not taken for a callback"));
         }
         if (then.due() != null) {
             errors.add(new Problem.FieldError(thenNode.has("eta") ? "then.eta" : "then.countdown",

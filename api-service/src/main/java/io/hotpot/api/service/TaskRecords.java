@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.api.config.ApiConfig;
-import io.hotpot.common.GroupScripts;
+import io.hotpot.common.WorkflowScripts;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskEvent;
@@ -115,7 +115,7 @@ public class TaskRecords {
      * KEYS: record, due set, due messages. ARGV: ttl, events channel, at, reason JSON, id.
      * Returns the status before ('' when there is no record).
      */
-    private static final String REVOKE = GroupScripts.MEMBER_FINAL + """
+    private static final String REVOKE = WorkflowScripts.ON_FINAL + """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return '' end
             if status == 'SUCCESS' or status == 'FAILURE' or status == 'REVOKED' then return status end
@@ -128,7 +128,7 @@ public class TaskRecords {
               .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
               .. ',"status":"REVOKED","attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
               .. ',"error":' .. ARGV[4] .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
-            hotpot_member_final(KEYS[1], ARGV[3])
+            hotpot_final(KEYS[1], 'REVOKED', ARGV[3])
             return status
             """;
 
@@ -168,7 +168,7 @@ public class TaskRecords {
      * ttl, events channel, at, error JSON, id, tombstone ttl, created epoch ms, index cap, then the
      * fields. Returns the status a worker had already set, or '' when this call withdrew the task.
      */
-    private static final String WITHDRAW = """
+    private static final String WITHDRAW = WorkflowScripts.ON_FINAL + """
             local status = redis.call('HGET', KEYS[1], 'status')
             if status then return status end
             redis.call('HSET', KEYS[1], unpack(ARGV, 9))
@@ -180,7 +180,23 @@ public class TaskRecords {
             redis.call('PUBLISH', ARGV[2], '{"id":' .. cjson.encode(ARGV[5])
               .. ',"type":' .. cjson.encode(redis.call('HGET', KEYS[1], 'type'))
               .. ',"status":"REVOKED","attempts":0,"error":' .. ARGV[4] .. ',"at":' .. cjson.encode(ARGV[3]) .. '}')
+            hotpot_final(KEYS[1], 'REVOKED', ARGV[3])
             return ''
+            """;
+
+    /**
+     * A later task of a chain, recorded as {@code SCHEDULED} until the one before succeeds (its
+     * outcome script then puts this task's message in the due set). KEYS: record, tombstone, recent
+     * index. ARGV: ttl, channel, event, tombstone ttl, created epoch ms, id, index cap, then the fields.
+     */
+    private static final String WAITING = """
+            redis.call('HSET', KEYS[1], 'status', 'SCHEDULED', 'attempts', '0', unpack(ARGV, 8))
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+            redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6])
+            redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[7]))
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+            return 1
             """;
 
     /** Claims an idempotency key. KEYS[1] key; ARGV[1] task id, ARGV[2] window seconds. Returns the holder, or nil. */
@@ -258,6 +274,27 @@ public class TaskRecords {
         return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 
+    /**
+     * Records the later tasks of a chain as waiting ({@code SCHEDULED}), for as long as a record is
+     * kept after the first task's {@code due} time (now when {@code null}).
+     */
+    public Uni<Void> waiting(List<TaskMessage> steps, Instant due) {
+        Duration untilDue = due == null ? Duration.ZERO : Duration.between(Instant.now(), due);
+        Duration recordTtl = ttl.plus(untilDue.isNegative() ? Duration.ZERO : untilDue);
+        return io.smallrye.mutiny.Multi.createFrom().iterable(steps)
+                .onItem().transformToUniAndConcatenate(task -> {
+                    TaskEvent event = new TaskEvent(task.id(), task.type(), TaskStatus.SCHEDULED, 0, null, null, null,
+                            task.createdAt());
+                    List<String> args = new ArrayList<>(List.of(WAITING, "3", RedisKeys.task(task.id()),
+                            RedisKeys.tombstone(task.id()), RedisKeys.RECENT_TASKS, Long.toString(recordTtl.toSeconds()),
+                            RedisKeys.TASK_EVENTS_CHANNEL, json(event), Long.toString(recordTtl.plus(tombstoneTtl).toSeconds()),
+                            Long.toString(task.createdAt().toEpochMilli()), task.id(), Integer.toString(RedisKeys.RECENT_TASKS_CAP)));
+                    args.addAll(fields(task));
+                    return redis.execute("EVAL", args.toArray(String[]::new));
+                })
+                .collect().last().replaceWithVoid();
+    }
+
     /** Revokes a task; the answer is the status it had before, or {@code null} when there is no record. */
     public Uni<TaskStatus> revoke(String id, TaskError reason, Instant at) {
         return redis.execute("EVAL", REVOKE, "3", RedisKeys.task(id), RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
@@ -318,6 +355,9 @@ public class TaskRecords {
         }
         if (task.eta() != null) {
             fields.addAll(List.of(TaskFields.ETA, task.eta().toString()));
+        }
+        if (task.next() != null) {
+            fields.addAll(TaskFields.chain(task, json(task.next())));
         }
         return fields;
     }
@@ -382,7 +422,8 @@ public class TaskRecords {
                 instant(f.get(TaskFields.NEXT_ATTEMPT_AT)),
                 f.get(TaskFields.PROGRESS) == null ? null : read(f.get(TaskFields.PROGRESS), TaskProgress.class),
                 null,
-                f.get(TaskFields.GROUP));
+                f.get(TaskFields.GROUP),
+                f.get(TaskFields.CHAIN_REST) == null ? null : List.of(f.get(TaskFields.CHAIN_REST).split(" ")));
     }
 
     private static Instant instant(String text) {

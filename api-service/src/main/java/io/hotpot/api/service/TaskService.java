@@ -16,15 +16,18 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.hotpot.api.config.ApiConfig;
 import io.hotpot.messaging.TaskPublisher;
 import io.hotpot.api.metrics.TaskMetrics;
 import io.hotpot.common.Amqp;
+import io.hotpot.common.ResultReferences;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.TaskTypeInfo;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -126,10 +129,26 @@ public class TaskService {
     public Uni<Submitted> submit(TaskSubmission submission, String correlationId) {
         Instant now = Instant.now();
         Request request = parse(submission, correlationId, now);
-        return catalogue.lookup(request.type(), request.queue())
-                .onFailure().transform(e -> Problem.unavailable("The task catalogue could not be read from Redis ("
-                        + rootMessage(e) + "). Nothing was queued; try again."))
-                .map(known -> checkAgainstCatalogue(request, known, now))
+        List<Request> chain = request.chain();
+        return Multi.createFrom().iterable(chain)
+                .onItem().transformToUniAndConcatenate(step -> catalogue.lookup(step.type(), step.queue()))
+                .collect().asList()
+                .onFailure().transform(e -> e instanceof Problem ? e : Problem.unavailable("The task catalogue could not be"
+                        + " read from Redis (" + rootMessage(e) + "). Nothing was queued; try again."))
+                .map(known -> {
+                    TaskMessage first = checkAgainstCatalogue(request, known.get(0), now);
+                    List<TaskMessage> rest = new ArrayList<>();
+                    for (int i = 1; i < chain.size(); i++) {
+                        String at = submission.then().isArray() ? "then[" + (i - 1) + "]" : "then";
+                        try {
+                            rest.add(checkAgainstCatalogue(chain.get(i), known.get(i), now));
+                        } catch (Problem problem) {
+                            throw new Problem(problem.status(), problem.title(), at + ": " + problem.detail(), problem.errors()
+                                    .stream().map(e -> new Problem.FieldError(at + "." + e.field(), e.message())).toList());
+                        }
+                    }
+                    return first.followedBy(rest);
+                })
                 .flatMap(message -> request.idempotencyKey() == null
                         ? accept(message, request)
                         : records.claimIdempotencyKey(request.idempotencyKey(), message.id())
@@ -152,6 +171,21 @@ public class TaskService {
     }
 
     private Uni<Submitted> accept(TaskMessage message, Request request) {
+        if (message.then().isEmpty()) {
+            return acceptOne(message, request);
+        }
+        // The later tasks of the chain are recorded first, waiting: the first may finish at once.
+        List<TaskMessage> later = new ArrayList<>();
+        for (TaskMessage step = message.next(); step != null; step = step.next()) {
+            later.add(step);
+        }
+        return records.waiting(later, request.due())
+                .onFailure().transform(e -> Problem.unavailable("The chain was not accepted: its later tasks could not be"
+                        + " recorded (" + rootMessage(e) + "). Nothing was queued; try again."))
+                .flatMap(ignored -> acceptOne(message, request));
+    }
+
+    private Uni<Submitted> acceptOne(TaskMessage message, Request request) {
         if (request.due() != null) {
             return records.schedule(message, request.due())
                     .onFailure().transform(e -> Problem.unavailable("The task was not accepted: its schedule could not be"
@@ -266,9 +300,30 @@ public class TaskService {
                 });
     }
 
+    /**
+     * A checked submission. {@code then}: the rest of its chain (empty: none); {@code laterStep}: it is
+     * itself a later task of a chain, whose {@code "$result"} arguments are filled in when it runs.
+     */
     record Request(String type, JsonNode args, String queue, int priority, String correlationId, Instant due,
-            Instant expires, Integer maxRetries, Double timeout, String idempotencyKey) {
+            Instant expires, Integer maxRetries, Double timeout, String idempotencyKey, List<Request> then,
+            boolean laterStep) {
+
+        Request(String type, JsonNode args, String queue, int priority, String correlationId, Instant due,
+                Instant expires, Integer maxRetries, Double timeout, String idempotencyKey) {
+            this(type, args, queue, priority, correlationId, due, expires, maxRetries, timeout, idempotencyKey, List.of(),
+                    false);
+        }
+
+        /** Every submission of the chain: this one, then the rest. */
+        List<Request> chain() {
+            List<Request> all = new ArrayList<>(List.of(this));
+            all.addAll(then);
+            return all;
+        }
     }
+
+    /** The most tasks that may follow a task in its chain. */
+    static final int MAX_CHAIN = 100;
 
     Request parse(TaskSubmission submission, String correlationId, Instant now) {
         if (submission == null) {
@@ -369,11 +424,86 @@ public class TaskService {
                 idempotencyKey = k.asText();
             }
         }
+        try {
+            if (!ResultReferences.find(args).isEmpty()) {
+                errors.add(new Problem.FieldError(ResultReferences.find(args).keySet().iterator().next(),
+                        "is a $result reference, which only a later task of a chain (then) can have"));
+            }
+        } catch (IllegalArgumentException malformed) {
+            errors.add(new Problem.FieldError("args", malformed.getMessage()));
+        }
+        List<Request> then = chain(submission.then(), correlationId, now, errors);
         if (!errors.isEmpty()) {
             throw Problem.badRequest("The submission's options are not valid.", errors);
         }
         return new Request(type.asText(), args, queue, priority, correlationId, due, expires, maxRetries, timeout,
-                idempotencyKey);
+                idempotencyKey, then, false);
+    }
+
+    /**
+     * The tasks of {@code then}, a submission or a list of them, each parsed as a task is, without
+     * a countdown, eta, idempotency key or {@code then} of its own; {@code "$result"} references in
+     * their arguments are checked for form. Problems go to {@code errors}, named {@code then[i].…}.
+     */
+    private List<Request> chain(JsonNode then, String correlationId, Instant now, List<Problem.FieldError> errors) {
+        if (then == null || then.isNull()) {
+            return List.of();
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (then.isArray()) {
+            then.forEach(items::add);
+        } else {
+            items.add(then);
+        }
+        if (items.isEmpty() || items.size() > MAX_CHAIN) {
+            errors.add(new Problem.FieldError("then", "must be a task submission or a list of 1 to " + MAX_CHAIN));
+            return List.of();
+        }
+        List<Request> steps = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = then.isArray() ? "then[" + i + "]" : "then";
+            JsonNode item = items.get(i);
+            if (!item.isObject()) {
+                errors.add(new Problem.FieldError(at, "must be a task submission"));
+                continue;
+            }
+            if (item.hasNonNull("then")) {
+                errors.add(new Problem.FieldError(at + ".then", "list every later task in the first task's then instead"));
+                continue;
+            }
+            ObjectNode plain = ((ObjectNode) item).deepCopy();
+            JsonNode stepArgs = plain.remove("args");
+            Request step;
+            try {
+                step = parse(new TaskSubmission(plain.get("type"), null, plain.get("queue"), plain.get("priority"),
+                        plain.get("countdown"), plain.get("eta"), plain.get("expires"), plain.get("maxRetries"),
+                        plain.get("timeout"), plain.get("idempotencyKey"), null), correlationId, now);
+            } catch (Problem problem) {
+                problem.errors().forEach(e -> errors.add(new Problem.FieldError(at + "." + e.field(), e.message())));
+                continue;
+            }
+            if (step.idempotencyKey() != null) {
+                errors.add(new Problem.FieldError(at + ".idempotencyKey", "is not taken for a later task of a chain"));
+            }
+            if (step.due() != null) {
+                errors.add(new Problem.FieldError(at + (item.hasNonNull("eta") ? ".eta" : ".countdown"),
+                        "is not taken for a later task of a chain: it runs when the one before succeeded"));
+            }
+            JsonNode args = stepArgs == null || stepArgs.isNull() ? JsonNodeFactory.instance.objectNode() : stepArgs;
+            if (!args.isObject()) {
+                errors.add(new Problem.FieldError(at + ".args", "must be an object"));
+                continue;
+            }
+            try {
+                ResultReferences.find(args);
+            } catch (IllegalArgumentException malformed) {
+                errors.add(new Problem.FieldError(at + ".args", malformed.getMessage()));
+                continue;
+            }
+            steps.add(new Request(step.type(), args, step.queue(), step.priority(), correlationId, null, step.expires(),
+                    step.maxRetries(), step.timeout(), null, List.of(), true));
+        }
+        return steps;
     }
 
     private static boolean present(JsonNode node) {
@@ -406,7 +536,12 @@ public class TaskService {
                     + " configuration does not declare it (hotpot.catalogue.queues). Known queues: "
                     + String.join(", ", known.queues()) + ".", List.of(new Problem.FieldError("queue", "is not a known queue")));
         }
-        List<Problem.FieldError> errors = ArgsValidator.check(info, request.args());
+        List<Problem.FieldError> errors = new ArrayList<>(ArgsValidator.check(info, request.args()));
+        if (request.laterStep()) {
+            // "$result" stands for a value known only when the task runs: its type is checked then.
+            java.util.Set<String> references = ResultReferences.find(request.args()).keySet();
+            errors.removeIf(error -> references.contains(error.field()) && !error.message().startsWith("is not an argument"));
+        }
         if (!errors.isEmpty()) {
             throw Problem.unprocessable("The arguments do not fit the task type '" + request.type() + "'.", errors);
         }
@@ -426,6 +561,7 @@ public class TaskService {
     static TaskView firstView(TaskMessage message, TaskStatus status) {
         return new TaskView(message.id(), message.type(), status, message.recordedArgs(), null, null, 0,
                 message.queue(), message.priority(), message.createdAt(), null, null, null, 0, message.maxRetries(),
-                message.timeout(), message.eta(), message.expires(), null, null, null, message.group());
+                message.timeout(), message.eta(), message.expires(), null, null, null, message.group(),
+                message.then().isEmpty() ? null : message.then().stream().map(TaskMessage::id).toList());
     }
 }

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param maxRetries     retries after a failed attempt, 0–100; the handler's default when absent
  * @param timeout        seconds one attempt may run; the handler's default when absent
  * @param idempotencyKey a submission with a key seen in the last 24 h returns the first task and queues nothing
+ * @param then           a chain: a task (or a list of them) run one after the other once this one succeeded,
+ *                       each with {@code "$result"} arguments standing for the result of the one before
  */
 public record TaskSubmission(JsonNode type, JsonNode args, JsonNode queue, JsonNode priority, JsonNode countdown,
-        JsonNode eta, JsonNode expires, JsonNode maxRetries, JsonNode timeout, JsonNode idempotencyKey) {
+        JsonNode eta, JsonNode expires, JsonNode maxRetries, JsonNode timeout, JsonNode idempotencyKey, JsonNode then) {
 }

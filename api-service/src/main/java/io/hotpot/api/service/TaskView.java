@@ -17,7 +17,7 @@ import io.hotpot.common.TaskStatus;
  * {@code workers} is only in the answer to a submission: how many live workers consumed the task's
  * queue and handled its type at that moment; {@code 0} means the task waits in RabbitMQ until one
  * starts. {@code group} is the group the task was submitted in ({@code POST /api/groups}), absent
- * for a task of its own.
+ * for a task of its own; {@code then} the ids of the tasks that follow it in its chain, in order.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TaskView(
@@ -42,12 +42,13 @@ public record TaskView(
         Instant nextAttemptAt,
         TaskProgress progress,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer workers,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String group) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String group,
+        @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<String> then) {
 
     /** The same record, answering a submission: with the number of live workers that can run it now. */
     public TaskView withWorkers(int live) {
         return new TaskView(id, type, status, args, result, error, attempts, queue, priority, createdAt, startedAt,
-                finishedAt, worker, retries, maxRetries, timeout, eta, expires, nextAttemptAt, progress, live, group);
+                finishedAt, worker, retries, maxRetries, timeout, eta, expires, nextAttemptAt, progress, live, group, then);
     }
 
     /** Whether the task reached a status it never leaves. */

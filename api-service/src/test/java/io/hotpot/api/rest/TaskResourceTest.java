@@ -436,4 +436,45 @@ class TaskResourceTest {
         assertEquals(0, channel.messageCount(Amqp.deadQueueName(queue)));
         assertEquals(1, queued());
     }
+
+    @Test
+    void aChainPublishesItsFirstTaskAndRecordsTheRestWaiting() throws Exception {
+        String body = "{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"then\":["
+                + "{\"type\":\"add\",\"args\":{\"x\":\"$result\",\"y\":10},\"queue\":\"" + queue + "\"},"
+                + "{\"type\":\"add\",\"args\":{\"x\":100,\"y\":\"$result\"},\"queue\":\"" + queue + "\"}]}";
+        JsonNode first = mapper.readTree(given().contentType(ContentType.JSON).body(body).post("/api/tasks")
+                .then().statusCode(202).body("then.size()", equalTo(2)).extract().asString());
+        String second = first.get("then").get(0).asText();
+        String third = first.get("then").get(1).asText();
+        assertEquals(1, queued(), "only the first task is published; the rest wait for it");
+        given().get("/api/tasks/" + second).then().statusCode(200)
+                .body("status", equalTo("SCHEDULED"))
+                .body("args.x", equalTo("$result"))
+                .body("then", equalTo(List.of(third)));
+        given().get("/api/tasks/" + first.get("id").asText()).then().statusCode(200).body("then", equalTo(List.of(second, third)));
+        JsonNode message = mapper.readTree(channel.basicGet(Amqp.queueName(queue), true).getBody());
+        assertEquals(second, message.get("then").get(0).get("id").asText(), "the message carries its chain");
+        // Revoking the first task revokes the waiting rest, with the reason.
+        given().delete("/api/tasks/" + first.get("id").asText()).then().statusCode(200);
+        given().get("/api/tasks/" + third).then().statusCode(200)
+                .body("status", equalTo("REVOKED"))
+                .body("error.type", equalTo("ChainBroken"));
+    }
+
+    @Test
+    void aChainThatCannotBeOneIsRefusedNamingTheFieldAndNothingIsPublished() throws Exception {
+        String task = "{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\"";
+        String step = "{\"type\":\"add\",\"args\":{\"x\":\"$result\",\"y\":1},\"queue\":\"" + queue + "\"";
+        given().contentType(ContentType.JSON).body("{\"type\":\"add\",\"args\":{\"x\":\"$result\",\"y\":2},\"queue\":\""
+                + queue + "\"}").post("/api/tasks").then().statusCode(400).body("errors[0].field", equalTo("args.x"));
+        given().contentType(ContentType.JSON).body(task + ",\"then\":[" + step + ",\"countdown\":5}]}").post("/api/tasks")
+                .then().statusCode(400).body("errors[0].field", equalTo("then[0].countdown"));
+        given().contentType(ContentType.JSON).body(task + ",\"then\":" + step + ",\"then\":" + step + "}}}").post("/api/tasks")
+                .then().statusCode(400).body("errors[0].field", equalTo("then.then"));
+        given().contentType(ContentType.JSON).body(task + ",\"then\":[" + step + "},{\"type\":\"no-such-type\",\"queue\":\"" + queue
+                + "\"}]}").post("/api/tasks").then().statusCode(422).body("errors[0].field", equalTo("then[1].type"));
+        given().contentType(ContentType.JSON).body(task + ",\"then\":[" + step + ",\"args\":{\"x\":\"$result\",\"y\":\"two\"}}]}")
+                .post("/api/tasks").then().statusCode(422).body("errors[0].field", equalTo("then[0].args.y"));
+        assertEquals(0, queued());
+    }
 }

@@ -22,8 +22,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hotpot.common.ResultReferences;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
@@ -437,8 +439,17 @@ public class TaskRunner {
     private <A extends Record> Object invoke(TaskHandler<A> handler, TaskMessage task, TaskContext context)
             throws Exception {
         A args;
+        JsonNode given = task.args();
+        if (task.previousResult() != null) {
+            // A later task of a chain: "$result" arguments stand for the result of the task before.
+            try {
+                given = ResultReferences.resolve(given, task.previousResult());
+            } catch (IllegalArgumentException e) {
+                throw new ArgumentsException(e.getMessage(), e);
+            }
+        }
         try {
-            args = mapper.treeToValue(task.args(), handler.argsType());
+            args = mapper.treeToValue(given, handler.argsType());
         } catch (Exception e) {
             throw new ArgumentsException("the arguments do not fit '" + task.type() + "': " + e.getMessage(), e);
         }

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.hotpot.common.GroupScripts;
+import io.hotpot.common.WorkflowScripts;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.SensitiveArgs;
 import io.hotpot.common.TaskError;
@@ -36,7 +36,7 @@ public class TaskStore {
      * ''), now (epoch ms), expired error JSON, then the field/value pairs the message carries.
      * Returns {status, attempts}: STARTED when this call started it, REVOKED when it expired.
      */
-    private static final String START = GroupScripts.MEMBER_FINAL + """
+    private static final String START = WorkflowScripts.ON_FINAL + """
             local status = redis.call('HGET', KEYS[1], 'status') or 'PENDING'
             if not string.find(ARGV[5], ',' .. status .. ',', 1, true) then
               return {status, redis.call('HGET', KEYS[1], 'attempts') or '0'}
@@ -52,7 +52,7 @@ public class TaskStore {
               redis.call('PUBLISH', ARGV[2], event .. ',"status":"REVOKED","attempts":'
                 .. (redis.call('HGET', KEYS[1], 'attempts') or '0') .. ',"error":' .. ARGV[8]
                 .. ',"at":' .. cjson.encode(ARGV[4]) .. '}')
-              hotpot_member_final(KEYS[1], ARGV[4])
+              hotpot_final(KEYS[1], 'REVOKED', ARGV[4])
               return {'REVOKED', redis.call('HGET', KEYS[1], 'attempts') or '0'}
             end
             local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -72,7 +72,7 @@ public class TaskStore {
      * further field/value pairs. Returns the status afterwards. A lease is dropped whatever the
      * status: the attempt is over, and a final task needs none.
      */
-    private static final String MOVE = GroupScripts.MEMBER_FINAL + """
+    private static final String MOVE = WorkflowScripts.ON_FINAL + """
             if ARGV[12] ~= '' then
               redis.call('ZREM', KEYS[2], ARGV[12])
               redis.call('HDEL', KEYS[3], ARGV[12])
@@ -93,7 +93,7 @@ public class TaskStore {
               .. ',"attempts":' .. (redis.call('HGET', KEYS[1], 'attempts') or '0')
               .. ',"worker":' .. cjson.encode(ARGV[6]) .. ',"at":' .. cjson.encode(ARGV[5])
               .. ',"' .. ARGV[7] .. '":' .. ARGV[8] .. '}')
-            if ARGV[4] == 'SUCCESS' or ARGV[4] == 'FAILURE' or ARGV[4] == 'REVOKED' then hotpot_member_final(KEYS[1], ARGV[5]) end
+            if ARGV[4] == 'SUCCESS' or ARGV[4] == 'FAILURE' or ARGV[4] == 'REVOKED' then hotpot_final(KEYS[1], ARGV[4], ARGV[5]) end
             return ARGV[4]
             """;
 
@@ -172,6 +172,9 @@ public class TaskStore {
         }
         if (task.group() != null) {
             args.addAll(List.of(TaskFields.GROUP, task.group()));
+        }
+        if (task.next() != null) {
+            args.addAll(TaskFields.chain(task, json(task.next())));
         }
         Response reply = redis.execute("EVAL", args.toArray(String[]::new));
         return new Start(TaskStatus.valueOf(reply.get(0).toString()), Integer.parseInt(reply.get(1).toString()));

@@ -30,6 +30,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.hotpot.common.Amqp;
 import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
@@ -440,5 +441,74 @@ class TaskConsumerTest {
         JsonNode scheduled = mapper.readTree(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback));
         assertEquals(mapper.readTree("[3,null]"), scheduled.get("args").get("results"));
         redis.key().del(RedisKeys.group(group), RedisKeys.groupTasks(group), RedisKeys.groupFinished(group), RedisKeys.task(callback));
+    }
+
+    /**
+     * A chain of {@code args.length} add tasks as api-service records it: the later ones waiting
+     * ({@code SCHEDULED}, their own chain fields), the first published; the messages, first first.
+     */
+    private List<TaskMessage> chain(String... args) throws Exception {
+        List<TaskMessage> steps = new ArrayList<>();
+        for (String json : args) {
+            steps.add(message("add", json, null, null, null));
+        }
+        TaskMessage first = steps.get(0).followedBy(steps.subList(1, steps.size()));
+        List<TaskMessage> messages = new ArrayList<>(List.of(first));
+        for (TaskMessage step = first.next(); step != null; step = step.next()) {
+            messages.add(step);
+            Map<String, String> fields = new java.util.HashMap<>(Map.of("id", step.id(), "type", "add", "status", "SCHEDULED"));
+            List<String> chain = step.next() == null ? List.of()
+                    : TaskFields.chain(step, mapper.writeValueAsString(step.next()));
+            for (int i = 0; i + 1 < chain.size(); i += 2) {
+                fields.put(chain.get(i), chain.get(i + 1));
+            }
+            redis.hash(String.class).hset(RedisKeys.task(step.id()), fields);
+            published.add(step.id());
+        }
+        return messages;
+    }
+
+    /** Publishes what the task before scheduled for {@code id}, as scheduler-service's leader would. */
+    private void publishDue(String id) throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, id) != null);
+        publish(mapper.readValue(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, id), TaskMessage.class));
+    }
+
+    @Test
+    void aChainOfThreePassesEachResultToTheNext() throws Exception {
+        List<TaskMessage> steps = chain("{\"x\":1,\"y\":2}", "{\"x\":\"$result\",\"y\":10}", "{\"x\":100,\"y\":\"$result\"}");
+        publish(steps.get(0));
+        assertEquals("3", awaitStatus(steps.get(0).id(), "SUCCESS").get("result"));
+        publishDue(steps.get(1).id());
+        assertEquals("13", awaitStatus(steps.get(1).id(), "SUCCESS").get("result"));
+        publishDue(steps.get(2).id());
+        assertEquals("113", awaitStatus(steps.get(2).id(), "SUCCESS").get("result"));
+        assertEquals(steps.get(1).id() + " " + steps.get(2).id(), record(steps.get(0).id()).get(TaskFields.CHAIN_REST));
+    }
+
+    @Test
+    void aFailingTaskStopsItsChainAndRevokesTheRestWithTheReason() throws Exception {
+        List<TaskMessage> steps = chain("{\"x\":9223372036854775807,\"y\":1}", "{\"x\":\"$result\",\"y\":1}",
+                "{\"x\":\"$result\",\"y\":1}");
+        publish(steps.get(0));
+        awaitStatus(steps.get(0).id(), "FAILURE");
+        for (TaskMessage later : steps.subList(1, 3)) {
+            Map<String, String> record = awaitStatus(later.id(), "REVOKED");
+            assertTrue(record.get("error").contains("ChainBroken") && record.get("error").contains(steps.get(0).id()),
+                    record.toString());
+            assertEquals(null, redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, later.id()));
+        }
+    }
+
+    @Test
+    void aReferenceToAFieldTheResultLacksFailsThatTaskAndStopsTheChain() throws Exception {
+        List<TaskMessage> steps = chain("{\"x\":1,\"y\":2}", "{\"x\":\"$result/total\",\"y\":1}", "{\"x\":1,\"y\":1}");
+        publish(steps.get(0));
+        awaitStatus(steps.get(0).id(), "SUCCESS");
+        publishDue(steps.get(1).id());
+        Map<String, String> failed = awaitStatus(steps.get(1).id(), "FAILURE");
+        assertTrue(failed.get("error").contains("args.x is $result/total, but the result of the task before has no /total"),
+                failed.get("error"));
+        assertEquals("REVOKED", awaitStatus(steps.get(2).id(), "REVOKED").get("status"));
     }
 }
