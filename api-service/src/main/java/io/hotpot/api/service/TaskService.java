@@ -425,8 +425,9 @@ public class TaskService {
             }
         }
         try {
-            if (!ResultReferences.find(args).isEmpty()) {
-                errors.add(new Problem.FieldError(ResultReferences.find(args).keySet().iterator().next(),
+            java.util.Set<String> references = ResultReferences.find(args).keySet();
+            if (!references.isEmpty()) {
+                errors.add(new Problem.FieldError(references.iterator().next(),
                         "is a $result reference, which only a later task of a chain (then) can have"));
             }
         } catch (IllegalArgumentException malformed) {

@@ -72,11 +72,6 @@ public class FanOut {
         return parallelism;
     }
 
-    /** The most a handler may ask for ({@code hotpot.tasks.fan-out.max-parallelism}). */
-    public int maxParallelism() {
-        return maxParallelism;
-    }
-
     /** Checks a parallelism a handler asks for; the message names the setting that bounds it. */
     public void check(int asked) {
         if (asked < 1 || asked > maxParallelism) {
