@@ -143,7 +143,6 @@ class TaskWaitIT {
         // would take 100 streams at a time and queue the rest).
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        double before = apiThreads();
         // The tasks first, 50 submissions in flight at a time: what is measured is the waiting, not
         // how a burst of a thousand publishes fares against the confirm timeout on a 2-core machine
         // (that is load, for bench/). Sleeps long enough that every task still runs once all wait.
@@ -160,6 +159,11 @@ class TaskWaitIT {
             assertEquals(202, response.statusCode(), response.body());
             ids.add(mapper.readTree(response.body()).get("id").asText());
         }
+        // The baseline once the tasks are in: the JVM and the libraries start some threads only
+        // under load, as many as the machine has cores (the RabbitMQ client's confirm dispatch
+        // grows to two per core, the JIT's compiler threads with the work). On a 16-core CI host
+        // that was 22 threads between an idle service and a busy one, none of them a waiter's.
+        double before = apiThreads();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (String id : ids) {
             calls.add(client.sendAsync(suite.request("api-service", "/api/tasks/" + id + "?wait=PT90S")
@@ -180,7 +184,9 @@ class TaskWaitIT {
         System.out.printf("E2E-FIGURE 1000 concurrent GET ?wait=PT90S of sleep(30 s): %d answered 200 SUCCESS; api-service"
                 + " threads %.0f before, %.0f with %.0f requests waiting%n", succeeded, before, during, waitingThen);
         assertEquals(1000, succeeded);
-        assertTrue(during <= before + 20, "thread count flat: " + before + " before, " + during + " while 1000 wait");
+        // A thread per waiting request would be a thousand more (or the executor's 200, the rest
+        // queued): fifty leaves room for the JVM's own threads on a machine with many cores.
+        assertTrue(during <= before + 50, "thread count flat: " + before + " before, " + during + " while 1000 wait");
         await().atMost(Duration.ofSeconds(10)).until(() -> waiting() == 0);
     }
 }
