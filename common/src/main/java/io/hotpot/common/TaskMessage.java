@@ -82,6 +82,12 @@ public record TaskMessage(
                 eta, retries + 1, sensitive, group, then, previousResult);
     }
 
+    /** The same task with its retries afresh (a dead letter re-queued), in its group and chain as before. */
+    public TaskMessage retriesAfresh() {
+        return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,
+                eta, 0, sensitive, group, then, previousResult);
+    }
+
     /** The same task as a member of the group {@code group} ({@link RedisKeys#group}). */
     public TaskMessage inGroup(String group) {
         return new TaskMessage(id, type, args, queue, priority, createdAt, correlationId, maxRetries, timeout, expires,

@@ -48,12 +48,26 @@ public class DeadLetterQueues {
 
     /** Up to {@code limit} dead letters of a queue, oldest first, left where they are. */
     public List<DeadLetter> peek(String queue, int limit) throws IOException, TimeoutException, InterruptedException {
+        return peek(queue, letter -> true, limit, limit);
+    }
+
+    /**
+     * Up to {@code limit} dead letters of a queue that {@code which} selects, oldest first, of the
+     * first {@code scanLimit} looked at; all left where they are.
+     */
+    public List<DeadLetter> peek(String queue, Predicate<DeadLetter> which, int limit, int scanLimit)
+            throws IOException, TimeoutException, InterruptedException {
         return admin.callBlocking(channel -> {
             List<DeadLetter> letters = new ArrayList<>();
             try {
-                GetResponse letter;
-                while (letters.size() < limit && (letter = channel.basicGet(Amqp.deadQueueName(queue), false)) != null) {
-                    letters.add(DeadLetter.of(letter));
+                GetResponse response;
+                int scanned = 0;
+                while (letters.size() < limit && scanned++ < scanLimit
+                        && (response = channel.basicGet(Amqp.deadQueueName(queue), false)) != null) {
+                    DeadLetter letter = DeadLetter.of(response);
+                    if (which.test(letter)) {
+                        letters.add(letter);
+                    }
                 }
             } catch (IOException e) {
                 if (!isNotFound(channel)) {

@@ -17,7 +17,8 @@ import io.hotpot.api.service.DeadLetterView;
 /**
  * {@code /api/dead-letters}: tasks that failed for good after their retries and messages a
  * worker rejected, with their errors; re-queue one or all. {@code queue} narrows to one logical
- * queue (default: every queue a live worker consumes, and {@code default}).
+ * queue (default: every queue a live worker consumes, and {@code default}), {@code group} to the
+ * tasks of one group ({@code POST /api/groups}); each letter shows its task's group.
  */
 @Path("/api/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,8 +30,9 @@ public class DeadLetterResource {
     }
 
     @GET
-    public List<DeadLetterView> list(@QueryParam("queue") String queue, @QueryParam("limit") @DefaultValue("100") int limit) {
-        return deadLetters.list(queue, limit);
+    public List<DeadLetterView> list(@QueryParam("queue") String queue, @QueryParam("group") String group,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return deadLetters.list(queue, group, limit);
     }
 
     @POST
@@ -41,7 +43,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/requeue")
-    public DeadLetterService.Requeued requeueAll(@QueryParam("queue") String queue) {
-        return deadLetters.requeueAll(queue);
+    public DeadLetterService.Requeued requeueAll(@QueryParam("queue") String queue, @QueryParam("group") String group) {
+        return deadLetters.requeueAll(queue, group);
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -52,16 +53,21 @@ public class DeadLetterService {
     public record Requeued(List<String> requeued, int count) {
     }
 
-    /** Dead letters of one queue, or of every queue a live worker consumes (and {@code default}). */
-    public List<DeadLetterView> list(String queue, int limit) {
+    /**
+     * Dead letters of one queue, or of every queue a live worker consumes (and {@code default});
+     * with {@code group}, only those of that group's tasks (of the first {@link #SCAN_LIMIT} letters
+     * of each queue).
+     */
+    public List<DeadLetterView> list(String queue, String group, int limit) {
         if (limit < 1 || limit > MAX_LIST) {
             throw Problem.badRequest("The limit is not valid.",
                     List.of(new Problem.FieldError("limit", "must be from 1 to " + MAX_LIST)));
         }
+        Predicate<DeadLetter> which = ofGroup(group);
         List<DeadLetterView> views = new ArrayList<>();
         for (String q : queues(queue)) {
             try {
-                for (DeadLetter letter : queues.peek(q, limit - views.size())) {
+                for (DeadLetter letter : queues.peek(q, which, limit - views.size(), group == null ? limit : SCAN_LIMIT)) {
                     views.add(view(q, letter));
                 }
             } catch (IOException | java.util.concurrent.TimeoutException | BrokerException e) {
@@ -88,18 +94,20 @@ public class DeadLetterService {
         return done;
     }
 
-    /** Re-queues every dead letter of one queue, or of every known queue. */
-    public Requeued requeueAll(String queue) {
-        return requeue(queue, null);
+    /** Re-queues every dead letter of one queue, or of every known queue; with {@code group}, of that group's tasks. */
+    public Requeued requeueAll(String queue, String group) {
+        return requeue(queue, ofGroup(group));
     }
 
     private Requeued requeue(String queue, String onlyId) {
+        return requeue(queue, letter -> onlyId.equals(letter.messageId()));
+    }
+
+    private Requeued requeue(String queue, Predicate<DeadLetter> which) {
         List<String> done = new ArrayList<>();
         for (String q : queues(queue)) {
             try {
-                for (DeadLetter letter : queues.requeue(q,
-                        letter -> onlyId == null || onlyId.equals(letter.messageId()),
-                        new Reopen(), SCAN_LIMIT)) {
+                for (DeadLetter letter : queues.requeue(q, which, new Reopen(), SCAN_LIMIT)) {
                     done.add(letter.messageId());
                 }
             } catch (IOException | java.util.concurrent.TimeoutException | BrokerException e) {
@@ -125,9 +133,7 @@ public class DeadLetterService {
             if (!records.requeue(task.id(), Instant.now()).await().indefinitely()) {
                 return null;
             }
-            return mapper.writeValueAsBytes(new TaskMessage(task.id(), task.type(), task.args(), task.queue(),
-                    task.priority(), task.createdAt(), task.correlationId(), task.maxRetries(), task.timeout(),
-                    task.expires(), task.eta(), 0, task.sensitive()));
+            return mapper.writeValueAsBytes(task.retriesAfresh());
         }
 
         @Override
@@ -150,16 +156,31 @@ public class DeadLetterService {
         return catalogue.fresh().await().indefinitely().queues();
     }
 
+    /** Every letter, or with {@code group} (a group id) those of that group's tasks; 400 for a malformed id. */
+    private Predicate<DeadLetter> ofGroup(String group) {
+        if (group == null) {
+            return letter -> true;
+        }
+        if (!GroupService.GROUP_ID.matcher(group).matches()) {
+            throw Problem.badRequest("The group id is not valid.",
+                    List.of(new Problem.FieldError("group", "must be a group id as POST /api/groups answered it (a UUID)")));
+        }
+        return letter -> {
+            TaskMessage task = read(letter.body());
+            return task != null && group.equals(task.group());
+        };
+    }
+
     private DeadLetterView view(String queue, DeadLetter letter) {
         TaskMessage task = read(letter.body());
         if (task == null || task.id() == null) {
             String body = new String(letter.body(), StandardCharsets.UTF_8);
-            return new DeadLetterView(letter.messageId(), letter.type(), queue, letter.reason(), letter.deadAt(), null, null,
+            return new DeadLetterView(letter.messageId(), letter.type(), null, queue, letter.reason(), letter.deadAt(), null, null,
                     new TaskError("UndecodableMessage", "the message is not a Hotpot task"),
                     body.length() > 500 ? body.substring(0, 500) + "…" : body);
         }
         TaskView record = records.find(task.id()).await().indefinitely();
-        return new DeadLetterView(task.id(), task.type(), queue, letter.reason(), letter.deadAt(),
+        return new DeadLetterView(task.id(), task.type(), task.group(), queue, letter.reason(), letter.deadAt(),
                 record == null ? null : record.status(), record == null ? null : record.attempts(),
                 record == null ? new TaskError("RecordExpired", "the task's record expired; its error went with it")
                         : record.error(),

@@ -12,6 +12,7 @@ import io.hotpot.common.TaskStatus;
  *
  * @param id       the task id (the message id), {@code null} when the message carried none
  * @param type     the task type, when the message could be read
+ * @param group    the group the task is a member of ({@code POST /api/groups}), if any
  * @param queue    the logical queue it came from
  * @param reason   why RabbitMQ dead-lettered it ({@code rejected}: a worker gave it up)
  * @param deadAt   when it was dead-lettered
@@ -21,6 +22,6 @@ import io.hotpot.common.TaskStatus;
  * @param body     the message as it is, when it could not be read as a task
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeadLetterView(String id, String type, String queue, String reason, Instant deadAt, TaskStatus status,
+public record DeadLetterView(String id, String type, String group, String queue, String reason, Instant deadAt, TaskStatus status,
         Integer attempts, TaskError error, String body) {
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,6 +46,8 @@ public class GroupService {
     static final String RESULTS = "results";
     /** Members revoked at once. */
     private static final int REVOKING_AT_ONCE = 64;
+    /** A group id as {@link #submit} makes it. */
+    static final Pattern GROUP_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final TaskService tasks;
     private final TaskCatalogue catalogue;

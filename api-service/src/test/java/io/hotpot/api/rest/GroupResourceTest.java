@@ -1,8 +1,10 @@
 package io.hotpot.api.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +66,9 @@ class GroupResourceTest {
                 Amqp.exchangeArguments());
         channel.queueDeclare(Amqp.queueName(queue), true, false, true, Amqp.queueArguments());
         channel.queueBind(Amqp.queueName(queue), Amqp.TASKS_EXCHANGE, queue);
+        channel.exchangeDeclare(Amqp.DEAD_EXCHANGE, com.rabbitmq.client.BuiltinExchangeType.DIRECT, true);
+        channel.queueDeclare(Amqp.deadQueueName(queue), true, false, true, null);
+        channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
         worker = StandInWorker.advertise(redis, mapper, new WorkerHeartbeat("fake-worker-" + queue, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
                         new ArgSpec("y", ArgType.INTEGER, true))),
@@ -75,6 +80,7 @@ class GroupResourceTest {
     void cleanUp() throws Exception {
         worker.stopAndForget();
         channel.queueDelete(Amqp.queueName(queue));
+        channel.queueDelete(Amqp.deadQueueName(queue));
         amqp.close();
     }
 
@@ -128,6 +134,49 @@ class GroupResourceTest {
                 .body("done", equalTo(true))
                 .body("progress", equalTo(100))
                 .body("tasks[0].error.message", containsString("revoked with its group " + id));
+    }
+
+    @Test
+    void deadLettersOfMembersShowTheirGroupAndAreListedAndRequeuedByGroup() throws Exception {
+        String group = given().contentType(ContentType.JSON).body(adds(2)).post("/api/groups")
+                .then().statusCode(202).extract().path("id");
+        String alone = given().contentType(ContentType.JSON)
+                .body("{\"type\":\"add\",\"args\":{\"x\":1,\"y\":1},\"queue\":\"" + queue + "\"}")
+                .post("/api/tasks").then().statusCode(202).extract().path("id");
+        // What a worker does with a task it gives up: FAILURE in the record, then reject without requeue.
+        List<String> members = new ArrayList<>();
+        for (GetResponse message; (message = channel.basicGet(Amqp.queueName(queue), false)) != null;) {
+            String id = message.getProps().getMessageId();
+            if (!id.equals(alone)) {
+                members.add(id);
+            }
+            redis.hash(String.class).hset(RedisKeys.task(id), java.util.Map.of("status", "FAILURE",
+                    "error", "{\"type\":\"java.io.IOException\",\"message\":\"down\"}"));
+            channel.basicReject(message.getEnvelope().getDeliveryTag(), false);
+        }
+        assertEquals(2, members.size());
+
+        given().queryParam("queue", queue).get("/api/dead-letters").then().statusCode(200)
+                .body("size()", equalTo(3))
+                .body("find { it.id == '" + members.get(0) + "' }.group", equalTo(group))
+                .body("find { it.id == '" + alone + "' }.group", equalTo(null));
+        given().queryParam("queue", queue).queryParam("group", group).get("/api/dead-letters").then().statusCode(200)
+                .body("id", containsInAnyOrder(members.toArray()))
+                .body("group", everyItem(equalTo(group)));
+        given().queryParam("group", "not-a-group").get("/api/dead-letters").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("group"));
+        given().queryParam("group", "not-a-group").post("/api/dead-letters/requeue").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("group"));
+
+        given().queryParam("queue", queue).queryParam("group", group).post("/api/dead-letters/requeue").then()
+                .statusCode(200).body("count", equalTo(2));
+        assertEquals(1, channel.messageCount(Amqp.deadQueueName(queue)), "the task of no group stays a dead letter");
+        for (GetResponse message; (message = channel.basicGet(Amqp.queueName(queue), true)) != null;) {
+            JsonNode body = mapper.readTree(message.getBody());
+            assertEquals(group, body.get("group").asText(), "re-queued in its group: " + body);
+            assertEquals(0, body.get("retries").asInt());
+        }
+        given().get("/api/tasks/" + members.get(1)).then().body("status", equalTo("PENDING"));
     }
 
     @Test
