@@ -32,6 +32,11 @@ public final class ChatProtocol {
     public static final String TYPE_TASK_RECORD = "task-record";
     /** A {@link TaskEvent} under {@code event} (with {@code progress} when a handler reported some). */
     public static final String TYPE_TASK_EVENT = "task-event";
+    /**
+     * A {@link GroupEvent} under {@code event}: on {@code /ws/tasks} without {@code type} or
+     * {@code status}, and with {@code ?group=} only that group's.
+     */
+    public static final String TYPE_GROUP_EVENT = "group-event";
     /** First frame of {@code /ws/tasks}: subscribed; events follow. */
     public static final String TYPE_TASK_SUBSCRIBED = "task-subscribed";
 

@@ -15,6 +15,13 @@ public final class GroupFields {
     public static final String TOTAL = "total";
     public static final String CREATED_AT = "createdAt";
 
+    /**
+     * Prefix of the counters of members by final status: {@code finished:SUCCESS},
+     * {@code finished:FAILURE}, {@code finished:REVOKED}, each raised once per member by the script
+     * that finalises it ({@link WorkflowScripts}).
+     */
+    public static final String FINISHED_PREFIX = "finished:";
+
     /** The chord's callback ({@code then}): its task id. */
     public static final String CALLBACK_ID = "callbackId";
     /** The callback's message, its {@code results} argument still {@link #RESULTS_PLACEHOLDER}. */

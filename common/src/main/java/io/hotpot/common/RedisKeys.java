@@ -36,6 +36,14 @@ public final class RedisKeys {
     public static final String RECENT_TASKS = PREFIX + "tasks:recent";
     /** How many ids {@link #RECENT_TASKS} keeps. */
     public static final int RECENT_TASKS_CAP = 10_000;
+    /**
+     * Sorted set of the most recent group ids ({@code POST /api/groups}) scored by creation time
+     * (epoch millis), capped at {@link #RECENT_GROUPS_CAP}; {@code GET /api/groups} and the dashboard
+     * list groups from it.
+     */
+    public static final String RECENT_GROUPS = PREFIX + "groups:recent";
+    /** How many ids {@link #RECENT_GROUPS} keeps. */
+    public static final int RECENT_GROUPS_CAP = 1_000;
     /** Hash: schedule name → {@link ScheduleDefinition} JSON, the schedules written through the REST API. */
     public static final String SCHEDULES = PREFIX + "schedules";
     /**
@@ -49,7 +57,10 @@ public final class RedisKeys {
     public static final String CATALOGUE_TYPES_SEEN = PREFIX + "catalogue:types:seen";
     /** Sorted set of logical queues scored by when a worker last advertised consuming them (epoch millis). */
     public static final String CATALOGUE_QUEUES = PREFIX + "catalogue:queues";
-    /** Pub/sub channel carrying {@link TaskEvent}s as JSON. */
+    /**
+     * Pub/sub channel carrying {@link TaskEvent}s as JSON, and {@link GroupEvent}s (told apart by
+     * their {@code "kind":"group"}).
+     */
     public static final String TASK_EVENTS_CHANNEL = CHANNEL_PREFIX + "events:tasks";
 
     /**

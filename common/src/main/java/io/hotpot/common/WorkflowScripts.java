@@ -5,7 +5,8 @@ package io.hotpot.common;
  * api-service's revoke and withdrawal), {@link #ON_FINAL}, for groups and chains.
  * <p>
  * <b>Groups.</b> When the task is a member of a group, it counts it as finished, once
- * (a set of ids, so a redelivered or re-queued member is not counted twice), and the member that
+ * (a set of ids, so a redelivered or re-queued member is not counted twice), publishes a
+ * {@link GroupEvent}, and the member that
  * finishes the group last schedules the chord's callback, in the same script as its own outcome:
  * exactly once, whichever worker finishes it and whatever crashed before (docs/decisions/0070).
  * <p>
@@ -26,18 +27,29 @@ public final class WorkflowScripts {
      */
     public static final String ON_FINAL;
 
-    /** {@code hotpot_member_final(record, at)}: the group's part. */
+    /**
+     * {@code hotpot_member_final(record, status, at)}: the group's part. It also counts the member
+     * by status and publishes a {@link GroupEvent} ({@value GroupEvent#FINISHED}).
+     */
     private static final String MEMBER_FINAL = """
-            local function hotpot_member_final(record, at)
+            local function hotpot_member_final(record, status, at)
               local group = redis.call('HGET', record, 'group')
               if not group then return end
               local gkey = '%1$sgroup:' .. group
               local total = redis.call('HGET', gkey, 'total')
               if not total then return end
-              if redis.call('SADD', gkey .. ':finished', redis.call('HGET', record, 'id')) == 0 then return end
+              local id = redis.call('HGET', record, 'id')
+              if redis.call('SADD', gkey .. ':finished', id) == 0 then return end
               local ttl = redis.call('TTL', gkey)
               if ttl > 0 then redis.call('EXPIRE', gkey .. ':finished', ttl) end
-              if redis.call('SCARD', gkey .. ':finished') < tonumber(total) then return end
+              redis.call('HINCRBY', gkey, '%7$s' .. status, 1)
+              local finished = redis.call('SCARD', gkey .. ':finished')
+              local c = redis.call('HMGET', gkey, '%7$sSUCCESS', '%7$sFAILURE', '%7$sREVOKED')
+              redis.call('PUBLISH', '%2$s', '{"kind":"group","group":' .. cjson.encode(group) .. ',"event":"finished","task":'
+                .. cjson.encode(id) .. ',"status":' .. cjson.encode(status) .. ',"total":' .. total .. ',"finished":' .. finished
+                .. ',"counts":{"SUCCESS":' .. (c[1] or 0) .. ',"FAILURE":' .. (c[2] or 0) .. ',"REVOKED":' .. (c[3] or 0)
+                .. '},"at":' .. cjson.encode(at) .. '}')
+              if finished < tonumber(total) then return end
               local callback = redis.call('HGET', gkey, 'callback')
               if not callback or redis.call('HSETNX', gkey, 'fired', at) == 0 then return end
               local cbid = redis.call('HGET', gkey, 'callbackId')
@@ -65,7 +77,7 @@ public final class WorkflowScripts {
               redis.call('HSET', '%4$s', cbid, message)
             end
             """.formatted(RedisKeys.PREFIX, RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
-            GroupFields.PLACEHOLDER_START, GroupFields.PLACEHOLDER_END);
+            GroupFields.PLACEHOLDER_START, GroupFields.PLACEHOLDER_END, GroupFields.FINISHED_PREFIX);
 
     /**
      * {@code hotpot_chain_final(record, status, at)}: the chain's part. A task that succeeded puts the
@@ -106,7 +118,7 @@ public final class WorkflowScripts {
     static {
         ON_FINAL = MEMBER_FINAL + CHAIN_FINAL + """
                 local function hotpot_final(record, status, at)
-                  hotpot_member_final(record, at)
+                  hotpot_member_final(record, status, at)
                   hotpot_chain_final(record, status, at)
                 end
                 """;

@@ -6,6 +6,7 @@ import io.hotpot.api.service.CatalogueView;
 import io.hotpot.api.service.DeadLetterService;
 import io.hotpot.api.service.DeadLetterView;
 import io.hotpot.api.service.GroupService;
+import io.hotpot.api.service.GroupSummary;
 import io.hotpot.api.service.GroupView;
 import io.hotpot.api.service.Problem;
 import io.hotpot.api.service.RoomService;
@@ -17,6 +18,7 @@ import io.hotpot.api.service.TokenService;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
 import io.hotpot.common.ChatMessage;
+import io.hotpot.common.GroupEvent;
 import io.hotpot.common.MissedPolicy;
 import io.hotpot.common.ScheduleDefinition;
 import io.hotpot.common.TaskError;
@@ -37,11 +39,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = {
         // common: messages, records and events written to RabbitMQ and Redis, and read back
-        TaskMessage.class, TaskEvent.class, TaskError.class, TaskProgress.class, TaskStatus.class,
+        TaskMessage.class, TaskEvent.class, GroupEvent.class, TaskError.class, TaskProgress.class, TaskStatus.class,
         WorkerHeartbeat.class, TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
         ScheduleDefinition.class, ScheduleDefinition.Task.class, MissedPolicy.class, ChatMessage.class,
         // api-service: REST bodies, answers and problems
         TaskSubmission.class, TaskView.class, GroupService.GroupSubmission.class, GroupView.class, GroupView.Member.class,
+        GroupSummary.class,
         CatalogueView.class, CatalogueView.Queue.class, CatalogueView.Type.class, ScheduleRequest.class, ScheduleView.class, DeadLetterView.class,
         DeadLetterService.Requeued.class, RoomService.RoomView.class, QueueInspector.QueueState.class,
         TokenService.TokenRequest.class, TokenService.IssuedToken.class, ProblemBody.class, Problem.FieldError.class })

@@ -2,9 +2,11 @@ package io.hotpot.api.rest;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -26,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.hotpot.api.service.GroupService;
+import io.hotpot.api.service.GroupSummary;
 import io.hotpot.api.service.GroupView;
 import io.hotpot.api.service.TaskService;
 import io.hotpot.common.Telemetry;
@@ -84,6 +88,19 @@ public class GroupResource {
                 .entity(group)
                 .location(URI.create("/api/groups/" + group.id()))
                 .build());
+    }
+
+    @GET
+    @Operation(summary = "The newest groups with their progress",
+            description = "Newest first, each with its counts of finished tasks by status and its callback's status; "
+                    + "a group's tasks are in GET /api/groups/{id}. Groups expire with their tasks' records.")
+    @APIResponse(responseCode = "200", description = "The groups",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = GroupSummary.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocs.BAD_REQUEST)
+    public Uni<List<GroupSummary>> recent(@Parameter(description = "How many, 1 to 100") @QueryParam("limit")
+            @DefaultValue("20") int limit) {
+        return groups.recent(limit);
     }
 
     @GET

@@ -52,6 +52,7 @@ public final class EndpointPolicy {
             rule("DELETE", "/api/tasks/{id}", Role.ADMIN),
             // groups of tasks
             rule("POST", "/api/groups", Role.SUBMIT, Limit.TASKS),
+            rule("GET", "/api/groups", Role.READ),
             rule("GET", "/api/groups/{id}", Role.READ),
             rule("DELETE", "/api/groups/{id}", Role.ADMIN),
             // workers and queues

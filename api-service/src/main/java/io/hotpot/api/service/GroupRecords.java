@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.api.config.ApiConfig;
+import io.hotpot.common.GroupEvent;
 import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskError;
@@ -36,10 +37,11 @@ import io.vertx.mutiny.redis.client.Response;
 public class GroupRecords {
     /**
      * Records a group and all its members in one step, unless a worker gave the group up first.
-     * KEYS: group, group tasks, recent index, due set, due messages. ARGV: group id, created (ISO),
-     * created epoch ms, group ttl, channel, index cap, total, task key prefix, tombstone prefix,
-     * tombstone ttl; the chord's callback: id ('' for none), record fields JSON, event, message JSON
-     * (its results a placeholder), chordError; then per member: id, due epoch ms ('' at once),
+     * KEYS: group, group tasks, recent index, due set, due messages, recent groups. ARGV: group id,
+     * created (ISO), created epoch ms, group ttl, channel, index cap, total, task key prefix, tombstone
+     * prefix, tombstone ttl; the chord's callback: id ('' for none), record fields JSON, event, message
+     * JSON (its results a placeholder), chordError; the group's event, the recent groups' cap; then
+     * per member: id, due epoch ms ('' at once),
      * message JSON ('' at once), event, record ttl, fields JSON. Returns the group's state after.
      * The callback's record waits as {@code SCHEDULED} until the last member schedules it
      * ({@code WorkflowScripts}).
@@ -64,7 +66,7 @@ public class GroupRecords {
               redis.call('PUBLISH', ARGV[5], ARGV[13])
               redis.call('HSET', KEYS[1], 'callbackId', ARGV[11], 'callback', ARGV[14], 'chordError', ARGV[15])
             end
-            local i = 16
+            local i = 18
             while i <= #ARGV do
               local id = ARGV[i]
               local key = ARGV[8] .. id
@@ -91,6 +93,9 @@ public class GroupRecords {
             end
             redis.call('EXPIRE', KEYS[2], ARGV[4])
             redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[6]))
+            redis.call('ZADD', KEYS[6], ARGV[3], ARGV[1])
+            redis.call('ZREMRANGEBYRANK', KEYS[6], 0, -1 - tonumber(ARGV[17]))
+            redis.call('PUBLISH', ARGV[5], ARGV[16])
             return 'committed'
             """;
 
@@ -145,6 +150,33 @@ public class GroupRecords {
             return {-1}
             """;
 
+    /**
+     * KEYS[1] recent groups. ARGV: how many, group key prefix, task key prefix, the finished counters'
+     * prefix. The newest committed groups, per group: id, created, total, finished, the SUCCESS,
+     * FAILURE and REVOKED counters, the callback's id, type and status ('' without one).
+     */
+    private static final String RECENT = """
+            local out = {}
+            for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)) do
+              local g = ARGV[2] .. id
+              local p = ARGV[4]
+              local f = redis.call('HMGET', g, 'state', 'createdAt', 'total', 'callbackId', p .. 'SUCCESS', p .. 'FAILURE',
+                p .. 'REVOKED')
+              if f[1] == 'committed' then
+                local cb = {'', ''}
+                if f[4] then
+                  local c = redis.call('HMGET', ARGV[3] .. f[4], 'type', 'status')
+                  cb = {c[1] or '', c[2] or ''}
+                end
+                for _, v in ipairs({id, f[2] or '', f[3] or '0', tostring(redis.call('SCARD', g .. ':finished')),
+                    f[5] or '0', f[6] or '0', f[7] or '0', f[4] or '', cb[1], cb[2]}) do
+                  out[#out + 1] = v
+                end
+              end
+            end
+            return out
+            """;
+
     private final ReactiveRedisDataSource redis;
     private final TaskRecords records;
     private final ObjectMapper mapper;
@@ -193,8 +225,8 @@ public class GroupRecords {
                     json(new TaskEvent(task.id(), task.type(), status, 0, null, null, null, task.createdAt())),
                     Long.toString(ttl.plus(untilDue).toSeconds()), json(fields(task))));
         }
-        List<String> command = new ArrayList<>(List.of(COMMIT, "5", RedisKeys.group(groupId), RedisKeys.groupTasks(groupId),
-                RedisKeys.RECENT_TASKS, RedisKeys.DUE, RedisKeys.DUE_MESSAGES, groupId, createdAt.toString(),
+        List<String> command = new ArrayList<>(List.of(COMMIT, "6", RedisKeys.group(groupId), RedisKeys.groupTasks(groupId),
+                RedisKeys.RECENT_TASKS, RedisKeys.DUE, RedisKeys.DUE_MESSAGES, RedisKeys.RECENT_GROUPS, groupId, createdAt.toString(),
                 Long.toString(createdAt.toEpochMilli()), Long.toString(ttl.plus(longest).toSeconds()),
                 RedisKeys.TASK_EVENTS_CHANNEL, Integer.toString(RedisKeys.RECENT_TASKS_CAP), Integer.toString(members.size()),
                 RedisKeys.task(""), RedisKeys.tombstone(""), Long.toString(ttl.plus(longest).plus(tombstoneTtl).toSeconds())));
@@ -206,6 +238,9 @@ public class GroupRecords {
                     TaskStatus.SCHEDULED, 0, null, null, null, recorded.createdAt())), json(callback.sent()),
                     callback.chordError()));
         }
+        command.add(json(GroupEvent.created(groupId, members.size(), callback == null ? null : callback.recorded().id(),
+                createdAt)));
+        command.add(Integer.toString(RedisKeys.RECENT_GROUPS_CAP));
         command.addAll(args);
         return redis.execute("EVAL", command.toArray(String[]::new)).map(Response::toString);
     }
@@ -220,6 +255,28 @@ public class GroupRecords {
     public Uni<GroupView> find(String groupId) {
         return redis.execute("EVAL", VIEW, "2", RedisKeys.group(groupId), RedisKeys.groupTasks(groupId), RedisKeys.task(""))
                 .map(reply -> reply.size() == 0 ? null : view(groupId, reply));
+    }
+
+    /** The newest groups, newest first, at most {@code limit}; those expired are left out. */
+    public Uni<List<GroupSummary>> recent(int limit) {
+        return redis.execute("EVAL", RECENT, "1", RedisKeys.RECENT_GROUPS, Integer.toString(limit), RedisKeys.group(""),
+                RedisKeys.task(""), GroupFields.FINISHED_PREFIX).map(reply -> {
+                    List<GroupSummary> groups = new ArrayList<>();
+                    for (int i = 0; i + 9 < reply.size(); i += 10) {
+                        Map<TaskStatus, Long> counts = new LinkedHashMap<>();
+                        counts.put(TaskStatus.SUCCESS, reply.get(i + 4).toLong());
+                        counts.put(TaskStatus.FAILURE, reply.get(i + 5).toLong());
+                        counts.put(TaskStatus.REVOKED, reply.get(i + 6).toLong());
+                        String callbackId = reply.get(i + 7).toString();
+                        String callbackStatus = reply.get(i + 9).toString();
+                        GroupView.Member then = callbackId.isEmpty() ? null : new GroupView.Member(callbackId,
+                                blankToNull(reply.get(i + 8).toString()),
+                                callbackStatus.isEmpty() ? null : TaskStatus.valueOf(callbackStatus), null, null);
+                        groups.add(GroupSummary.of(reply.get(i).toString(), Instant.parse(reply.get(i + 1).toString()),
+                                reply.get(i + 2).toInteger(), reply.get(i + 3).toInteger(), counts, then));
+                    }
+                    return groups;
+                });
     }
 
     /** The first member from {@code from} on that is not final: its index and id; {@code null} when every one is. */

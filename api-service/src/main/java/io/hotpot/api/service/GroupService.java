@@ -46,6 +46,8 @@ public class GroupService {
     static final String RESULTS = "results";
     /** Members revoked at once. */
     private static final int REVOKING_AT_ONCE = 64;
+    /** Most groups {@link #recent} lists at once. */
+    static final int MAX_LIST = 100;
     /** A group id as {@link #submit} makes it. */
     static final Pattern GROUP_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -168,6 +170,16 @@ public class GroupService {
                 checked.createdAt(), checked.correlationId(), checked.maxRetries(), checked.timeout(), checked.expires(),
                 null, 0, checked.sensitive());
         return new GroupRecords.Callback(recorded, sent, chordError);
+    }
+
+    /** The newest groups, newest first (limit 1–100), with their progress; 400 for another limit. */
+    public Uni<List<GroupSummary>> recent(int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw Problem.badRequest("limit must be from 1 to " + MAX_LIST + ".",
+                    List.of(new Problem.FieldError("limit", "must be from 1 to " + MAX_LIST)));
+        }
+        return groups.recent(limit).onFailure().transform(e -> Problem.unavailable("The groups could not be read"
+                + " from Redis (" + TaskService.rootMessage(e) + "); try again."));
     }
 
     /** A group with its members; with {@code wait}, once every member is final or the wait is over. 404 when unknown. */

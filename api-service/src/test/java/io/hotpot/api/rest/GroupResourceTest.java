@@ -98,6 +98,16 @@ class GroupResourceTest {
 
     @Test
     void aGroupIsPublishedConfirmedAndRecordedWithEveryMemberInOrder() throws Exception {
+        List<JsonNode> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe(RedisKeys.TASK_EVENTS_CHANNEL, json -> {
+            if (json.contains("\"kind\":\"group\"")) {
+                try {
+                    events.add(mapper.readTree(json));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
         JsonNode group = mapper.readTree(given().contentType(ContentType.JSON).body(adds(3)).post("/api/groups")
                 .then().statusCode(202)
                 .header("Location", containsString("/api/groups/"))
@@ -134,6 +144,39 @@ class GroupResourceTest {
                 .body("done", equalTo(true))
                 .body("progress", equalTo(100))
                 .body("tasks[0].error.message", containsString("revoked with its group " + id));
+
+        // The list shows it from the group's counters; its events told each step.
+        given().get("/api/groups?limit=100").then().statusCode(200)
+                .body("find { it.id == '" + id + "' }.total", equalTo(3))
+                .body("find { it.id == '" + id + "' }.finished", equalTo(3))
+                .body("find { it.id == '" + id + "' }.counts.REVOKED", equalTo(3))
+                .body("find { it.id == '" + id + "' }.progress", equalTo(100))
+                .body("find { it.id == '" + id + "' }.done", equalTo(true));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> events.stream()
+                .filter(e -> id.equals(e.path("group").asText())).count() == 4);
+        subscriber.unsubscribe();
+        List<JsonNode> mine = events.stream().filter(e -> id.equals(e.path("group").asText())).toList();
+        assertEquals("created", mine.get(0).get("event").asText());
+        assertEquals(3, mine.get(0).get("total").asInt());
+        assertEquals(List.of(1, 2, 3), mine.subList(1, 4).stream().map(e -> e.get("finished").asInt()).toList());
+        assertEquals(3, mine.get(3).get("counts").get("REVOKED").asInt());
+        assertEquals(members.stream().sorted().toList(), mine.subList(1, 4).stream().map(e -> e.get("task").asText()).sorted().toList());
+    }
+
+    @Test
+    void theGroupListIsNewestFirstAndItsLimitIsChecked() {
+        String older = given().contentType(ContentType.JSON).body(adds(1)).post("/api/groups").then().statusCode(202)
+                .extract().path("id");
+        String newer = given().contentType(ContentType.JSON).body(adds(2)).post("/api/groups").then().statusCode(202)
+                .extract().path("id");
+        List<String> listed = given().get("/api/groups?limit=100").then().statusCode(200).extract().jsonPath().getList("id");
+        assertTrue(listed.indexOf(newer) >= 0 && listed.indexOf(newer) < listed.indexOf(older), listed.toString());
+        given().get("/api/groups?limit=1").then().statusCode(200).body("size()", equalTo(1))
+                .body("[0].id", equalTo(newer)).body("[0].finished", equalTo(0)).body("[0].done", equalTo(false));
+        for (String limit : List.of("0", "101")) {
+            given().get("/api/groups?limit=" + limit).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        }
     }
 
     @Test

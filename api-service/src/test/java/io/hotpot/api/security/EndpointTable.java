@@ -30,6 +30,7 @@ final class EndpointTable {
             new Row("GET", "/api/tasks/{id}", Role.READ, "/api/tasks/no-such-task", null, 404),
             new Row("DELETE", "/api/tasks/{id}", Role.ADMIN, "/api/tasks/no-such-task", null, null),
             new Row("POST", "/api/groups", Role.SUBMIT, "/api/groups", "{\"tasks\":[]}", 400),
+            new Row("GET", "/api/groups", Role.READ, "/api/groups", null, 200),
             new Row("GET", "/api/groups/{id}", Role.READ, "/api/groups/no-such-group", null, 404),
             new Row("DELETE", "/api/groups/{id}", Role.ADMIN, "/api/groups/no-such-group", null, 404),
             new Row("GET", "/api/workers", Role.READ, "/api/workers", null, 200),

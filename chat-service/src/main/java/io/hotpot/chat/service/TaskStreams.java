@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotpot.chat.config.ChatConfig;
 import io.hotpot.chat.metrics.ChatMetrics;
 import io.hotpot.common.ChatProtocol;
+import io.hotpot.common.GroupEvent;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskStatus;
@@ -28,7 +29,9 @@ import io.quarkus.websockets.next.WebSocketConnection;
 /**
  * Live task events for dashboards: {@code /ws/tasks/{id}} sends the task's current record, then
  * its events until it is final, then closes (1000); {@code /ws/tasks?type=&status=} streams every
- * event that matches. Events come from {@link RedisKeys#TASK_EVENTS_CHANNEL}; a watcher is
+ * event that matches, and, without {@code type} or {@code status}, the groups' events
+ * ({@link GroupEvent}: a group recorded, one of its tasks final); {@code ?group=} streams one
+ * group's events only. Events come from {@link RedisKeys#TASK_EVENTS_CHANNEL}; a watcher is
  * registered before the record is read, and events arriving meanwhile are held back until the
  * record is sent, so nothing is missed between a {@code POST} and the connect.
  */
@@ -36,6 +39,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 public class TaskStreams {
     private static final Logger LOG = Logger.getLogger(TaskStreams.class);
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    private static final Pattern GROUP_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Set<String> JSON_FIELDS = Set.of(TaskFields.ARGS, TaskFields.RESULT, TaskFields.ERROR, TaskFields.PROGRESS);
     private static final Set<String> NUMBER_FIELDS = Set.of(TaskFields.ATTEMPTS, TaskFields.PRIORITY, TaskFields.RETRIES,
             TaskFields.MAX_RETRIES);
@@ -74,20 +78,26 @@ public class TaskStreams {
         final String taskId;
         final String type;
         final String status;
+        final String group;
         final Member sender;
 
-        Watcher(WebSocketConnection connection, String taskId, String type, String status, String user) {
+        Watcher(WebSocketConnection connection, String taskId, String type, String status, String group, String user) {
             this.connection = connection;
             this.taskId = taskId;
             this.type = type;
             this.status = status;
+            this.group = group;
             // Reuses the chat member's bounded send queue and catch-up; the "room" is the stream it follows.
             this.sender = new Member(connection, user, taskId == null ? "tasks" : "task:" + taskId,
                     config.sendQueueLimit(), null, true, metrics);
         }
 
         boolean wants(JsonNode event) {
-            return (taskId == null || taskId.equals(event.path("id").asText()))
+            if (isGroupEvent(event)) {
+                return taskId == null && type == null && status == null
+                        && (group == null || group.equals(event.path("group").asText()));
+            }
+            return group == null && (taskId == null || taskId.equals(event.path("id").asText()))
                     && (type == null || type.equals(event.path("type").asText()))
                     && (status == null || status.equals(event.path("status").asText()));
         }
@@ -104,7 +114,7 @@ public class TaskStreams {
             refuse(connection, "bad_task_id", "task ids are 1 to 128 letters, digits, '_', '.', ':' or '-'");
             return;
         }
-        Watcher watcher = new Watcher(connection, id, null, null, who.caller().user());
+        Watcher watcher = new Watcher(connection, id, null, null, null, who.caller().user());
         all.put(connection.id(), watcher);
         byTask.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(watcher);
         Map<String, String> record = hashes.hgetall(RedisKeys.task(id));
@@ -121,7 +131,7 @@ public class TaskStreams {
         }
     }
 
-    /** {@code /ws/tasks?type=&status=}. */
+    /** {@code /ws/tasks?type=&status=}, or {@code /ws/tasks?group=}. */
     public void openAll(WebSocketConnection connection) {
         TokenVerifier.Identified who = admit(connection);
         if (who == null) {
@@ -131,6 +141,7 @@ public class TaskStreams {
                 .ofNullable(connection.handshakeRequest().query()).orElse("")).parameters();
         String type = first(query, "type");
         String status = first(query, "status");
+        String group = first(query, "group");
         if (status != null && java.util.Arrays.stream(TaskStatus.values()).noneMatch(s -> s.name().equals(status))) {
             refuse(connection, "bad_status", "status must be one of " + java.util.Arrays.toString(TaskStatus.values()));
             return;
@@ -139,7 +150,11 @@ public class TaskStreams {
             refuse(connection, "bad_type", "type must be a task type name");
             return;
         }
-        Watcher watcher = new Watcher(connection, null, type, status, who.caller().user());
+        if (group != null && (!GROUP_ID.matcher(group).matches() || type != null || status != null)) {
+            refuse(connection, "bad_group", "group must be a group id as POST /api/groups answered it, without type or status");
+            return;
+        }
+        Watcher watcher = new Watcher(connection, null, type, status, group, who.caller().user());
         all.put(connection.id(), watcher);
         watcher.sender.catchUp(java.util.List.of(), StreamIds.ZERO, mapper.createObjectNode()
                 .put("type", ChatProtocol.TYPE_TASK_SUBSCRIBED).toString());
@@ -171,9 +186,18 @@ public class TaskStreams {
             LOG.warnf("HOTPOT-CHAT-030 unreadable task event: %s", e.getMessage());
             return;
         }
-        ObjectNode frame = mapper.createObjectNode().put("type", ChatProtocol.TYPE_TASK_EVENT);
+        boolean groupEvent = isGroupEvent(event);
+        ObjectNode frame = mapper.createObjectNode().put("type", groupEvent ? ChatProtocol.TYPE_GROUP_EVENT : ChatProtocol.TYPE_TASK_EVENT);
         frame.set("event", event);
         String text = frame.toString();
+        if (groupEvent) {
+            for (Watcher watcher : all.values()) {
+                if (watcher.wants(event)) {
+                    watcher.sender.deliverInOrder(text);
+                }
+            }
+            return;
+        }
         boolean isFinal = isFinal(event.path("status").asText());
         Set<Watcher> one = byTask.getOrDefault(event.path("id").asText(), Set.of());
         for (Watcher watcher : one) {
@@ -218,6 +242,10 @@ public class TaskStreams {
             }
         });
         return node;
+    }
+
+    private static boolean isGroupEvent(JsonNode event) {
+        return GroupEvent.KIND.equals(event.path("kind").asText());
     }
 
     private static boolean isFinal(String status) {

@@ -91,6 +91,59 @@ class TaskStreamsTest {
         }
     }
 
+    private void publishGroup(String group, String task, int finished) {
+        redis.pubsub(String.class).publish(RedisKeys.TASK_EVENTS_CHANNEL, "{\"kind\":\"group\",\"group\":\"" + group
+                + "\",\"event\":\"finished\",\"task\":\"" + task + "\",\"status\":\"SUCCESS\",\"total\":2,\"finished\":"
+                + finished + ",\"counts\":{\"SUCCESS\":" + finished + ",\"FAILURE\":0,\"REVOKED\":0},\"at\":\"2026-12-03T10:00:00Z\"}");
+    }
+
+    @Test
+    void groupEventsGoToTheWholeStreamAndToThoseFollowingTheirGroup() throws Exception {
+        String group = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        try (ChatClient everything = ChatClient.connect(ws("/ws/tasks"));
+                ChatClient oneGroup = ChatClient.connect(ws("/ws/tasks?group=" + group));
+                ChatClient ofType = ChatClient.connect(ws("/ws/tasks?type=" + type))) {
+            everything.next(ChatProtocol.TYPE_TASK_SUBSCRIBED);
+            oneGroup.next(ChatProtocol.TYPE_TASK_SUBSCRIBED);
+            ofType.next(ChatProtocol.TYPE_TASK_SUBSCRIBED);
+            publishGroup(other, "t-1", 1);
+            publishGroup(group, "t-2", 1);
+            publish("SUCCESS", ",\"result\":1");
+            publishGroup(group, "t-3", 2);
+
+            JsonNode first = everything.next(ChatProtocol.TYPE_GROUP_EVENT).get("event");
+            assertEquals(other, first.get("group").asText());
+            assertEquals(group, everything.next(ChatProtocol.TYPE_GROUP_EVENT).get("event").get("group").asText());
+            assertEquals(id, everything.next(ChatProtocol.TYPE_TASK_EVENT).get("event").get("id").asText());
+
+            // The very next frames, none skipped: only this group's events, in order.
+            JsonNode mine = oneGroup.next(f -> true);
+            assertEquals(ChatProtocol.TYPE_GROUP_EVENT, mine.get("type").asText(), mine.toString());
+            assertEquals("t-2", mine.get("event").get("task").asText());
+            JsonNode last = oneGroup.next(f -> true);
+            assertEquals(ChatProtocol.TYPE_GROUP_EVENT, last.get("type").asText(), last.toString());
+            assertEquals(2, last.get("event").get("finished").asInt());
+            assertEquals(2, last.get("event").get("counts").get("SUCCESS").asInt());
+
+            JsonNode typed = ofType.next(f -> true);
+            assertEquals(ChatProtocol.TYPE_TASK_EVENT, typed.get("type").asText(), "no group event before it: " + typed);
+            assertEquals(id, typed.get("event").get("id").asText());
+            // Everything published is in by now (the last group event reached both others after it).
+            everything.next(ChatProtocol.TYPE_GROUP_EVENT);
+            assertEquals(0, oneGroup.frames.stream().filter(f -> ChatProtocol.TYPE_TASK_EVENT.equals(f.path("type").asText())
+                    || f.path("event").path("group").asText().equals(other)).count(), "only its group's events");
+            assertEquals(0, ofType.frames.stream().filter(f -> ChatProtocol.TYPE_GROUP_EVENT.equals(f.path("type").asText()))
+                    .count(), "a stream filtered by type carries no group events");
+        }
+        for (String query : java.util.List.of("?group=not-a-group", "?group=" + group + "&type=" + type)) {
+            try (ChatClient client = ChatClient.connect(ws("/ws/tasks" + query))) {
+                assertEquals("bad_group", client.next(ChatProtocol.TYPE_ERROR).get("code").asText());
+                assertEquals(ChatProtocol.CLOSE_POLICY, client.awaitClose());
+            }
+        }
+    }
+
     private static String token(String... roles) {
         return io.smallrye.jwt.build.Jwt.issuer("hotpot").upn("viewer").groups(java.util.Set.of(roles)).expiresIn(60).sign();
     }

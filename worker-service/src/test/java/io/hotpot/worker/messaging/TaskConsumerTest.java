@@ -28,10 +28,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.common.GroupEvent;
 import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskMessage;
+import io.hotpot.common.TaskStatus;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.worker.task.TaskRunner;
@@ -420,12 +422,33 @@ class TaskConsumerTest {
         String callback = chord(group, 2, GroupFields.CHORD_ERROR_FAIL);
         TaskMessage ok = member(group, "{\"x\":1,\"y\":2}");
         TaskMessage overflow = member(group, "{\"x\":9223372036854775807,\"y\":1}");
+        List<GroupEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe(RedisKeys.TASK_EVENTS_CHANNEL, json -> {
+            if (json.contains("\"kind\":\"group\"") && json.contains(group)) {
+                try {
+                    events.add(mapper.readValue(json, GroupEvent.class));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
         publish(ok);
         publish(overflow);
         await().atMost(Duration.ofSeconds(20)).until(() -> "REVOKED".equals(record(callback).get("status")));
         assertTrue(record(callback).get("error").contains("ChordError"), record(callback).toString());
         assertTrue(record(callback).get("error").contains("1 of 2 tasks"), record(callback).toString());
         assertEquals(null, redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, callback));
+
+        // A group event per member, from the script that recorded its outcome: each counted once.
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+        subscriber.unsubscribe();
+        GroupEvent last = events.get(1);
+        assertEquals(GroupEvent.FINISHED, last.event());
+        assertEquals(2, last.finished());
+        assertEquals(2, last.total());
+        assertEquals(Map.of(TaskStatus.SUCCESS, 1, TaskStatus.FAILURE, 1, TaskStatus.REVOKED, 0), last.counts());
+        assertEquals(java.util.Set.of(ok.id(), overflow.id()), java.util.Set.of(events.get(0).task(), last.task()));
+        assertEquals(1, events.get(0).finished());
         redis.key().del(RedisKeys.group(group), RedisKeys.groupTasks(group), RedisKeys.groupFinished(group), RedisKeys.task(callback));
     }
 
