@@ -72,6 +72,59 @@
     } catch (err) { /* the live stream still fills the table */ }
   }
 
+  // ---- groups, each with a progress bar: listed from /api/groups, then moved on by group events
+  const groups = new Map();           // id → {id, createdAt, total, finished, counts, then}
+
+  function renderGroups() {
+    const rows = [...groups.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)).slice(0, 20);
+    $('groups').tBodies[0].replaceChildren(...rows.map(g => {
+      const percent = g.total ? Math.floor(g.finished * 100 / g.total) : 100;
+      const counts = g.counts || {};
+      const failed = (counts.FAILURE || 0) + (counts.REVOKED || 0);
+      const bar = el('div', { class: 'progress-bar' + (failed ? ' bad' : '') });
+      bar.style.width = percent + '%'; // through the CSSOM: the page's CSP allows no inline style attribute
+      return el('tr', { 'data-id': g.id },
+        el('td', {}, el('code', {}, g.id.slice(0, 8))),
+        el('td', { class: 'group-progress' }, el('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0,
+          'aria-valuemax': 100, 'aria-valuenow': percent, 'aria-label': `group ${g.id.slice(0, 8)}: ${percent}%` },
+        bar)),
+        el('td', { class: 'group-finished' }, `${g.finished} / ${g.total}`),
+        el('td', {}, counts.SUCCESS || 0), el('td', {}, counts.FAILURE || 0), el('td', {}, counts.REVOKED || 0),
+        el('td', { class: 'group-callback' }, g.then ? el('span', { class: 'status status-' + (g.then.status || '').toLowerCase() },
+          `${g.then.type || 'callback'} ${g.then.status || ''}`) : ''),
+        el('td', {}, Hotpot.time(Date.parse(g.createdAt))));
+    }));
+  }
+
+  async function loadGroups() {
+    try {
+      (await Hotpot.api('/api/groups?limit=20')).forEach(g => groups.set(g.id, Object.assign(groups.get(g.id) || {}, g)));
+      renderGroups();
+    } catch (err) { unavailable('groups', err); }
+  }
+
+  // A group event: the group recorded, or one of its tasks final (finished and counts as of then).
+  function mergeGroup(e) {
+    const g = groups.get(e.group) || { id: e.group, createdAt: e.at, then: e.then ? { id: e.then, status: 'SCHEDULED' } : null };
+    if (e.finished >= (g.finished || 0)) {
+      g.finished = e.finished;
+      g.counts = e.counts;
+    }
+    g.total = e.total;
+    groups.set(g.id, g);
+    renderGroups();
+  }
+
+  // A task event of a chord's callback moves its group's callback column.
+  function mergeCallback(update) {
+    for (const g of groups.values()) {
+      if (g.then && g.then.id === update.id) {
+        g.then = Object.assign({}, g.then, { type: update.type || g.then.type, status: update.status });
+        renderGroups();
+      }
+    }
+  }
+
   // ---- one task's detail with live progress
   function renderDetail(t) {
     $('detail').hidden = false;
@@ -208,6 +261,7 @@
   loadQueues();
   loadSchedules();
   loadDeadLetters();
+  loadGroups();
   setInterval(loadWorkers, 2000);
   setInterval(loadQueues, 2000);
   setInterval(loadSchedules, 5000);
@@ -217,10 +271,12 @@
 
   Hotpot.reconnecting(() => Hotpot.wsUrl('/ws/tasks'), {
     // chat-service's /ws/tasks frames: {"type":"task-event","event":{…}} for every change.
+    // Group events: {"type":"group-event","event":{"kind":"group","group":…,"finished":…,"counts":{…}}}.
     message: frame => {
+      if (frame && frame.type === 'group-event' && frame.event) { mergeGroup(frame.event); return; }
       const update = frame && (frame.type === 'task-event' ? frame.event : frame.type === 'task-record' ? frame.record : null);
-      if (update && update.id && update.status) merge(update);
+      if (update && update.id && update.status) { merge(update); mergeCallback(update); }
     },
-    open: loadRecent
+    open: () => { loadRecent(); loadGroups(); }
   });
 })();

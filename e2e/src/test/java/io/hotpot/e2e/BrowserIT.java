@@ -122,6 +122,12 @@ class BrowserIT {
                 .split("\\.").length == 3, "the page holds a token after signing in");
     }
 
+    /** The text of the first element {@code css} selects, read in one script ("" when there is none). */
+    private static String text(WebDriver driver, String css) {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''", css);
+    }
+
     private static List<String> messages(WebDriver driver) {
         return driver.findElements(By.cssSelector("#chat-log .msg-text")).stream().map(WebElement::getText).toList();
     }
@@ -207,6 +213,34 @@ class BrowserIT {
         By row = By.cssSelector("#tasks tr[data-id='" + id + "']");
         waiting(ops).until(d -> !d.findElements(row).isEmpty()
                 && d.findElement(row).getText().contains("SUCCESS") && d.findElement(row).getText().contains("42"));
+        assertEquals("yes", ((JavascriptExecutor) ops).executeScript("return window.loadedOnce"), "no reload happened");
+
+        // A group submitted with the page's own token: its row appears and its bar fills as the tasks
+        // finish, from the group events on /ws/tasks, with no reload.
+        // Twenty sleeps of 0.1 s to 2 s: they finish one after the other, about every 100 ms.
+        String tasks = String.join(",", java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i ->
+                "{\"type\":\"sleep\",\"args\":{\"seconds\":" + (i / 10.0) + "},\"queue\":\"" + queue + "\"}").toList());
+        String group = (String) ((JavascriptExecutor) ops).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "Hotpot.api('/api/groups', {method: 'POST', json: {tasks: [" + tasks + "], then: {type: 'sum', args: {},"
+                + " queue: '" + queue + "'}, chordError: 'continue'}}).then(g => done(g.id), e => done('refused: ' + e.message));");
+        assertTrue(group.matches("[0-9a-f-]{36}"), group);
+        // Read in one script each time: the table is drawn anew on every event, so a found element goes stale.
+        String groupRow = "#groups tr[data-id='" + group + "']";
+        waiting(ops).until(d -> !text(d, groupRow).isEmpty());
+        List<Integer> seen = new ArrayList<>();
+        new WebDriverWait(ops, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(50)).until(d -> {
+            int now = Integer.parseInt((String) ((JavascriptExecutor) d).executeScript(
+                    "return document.querySelector(arguments[0]).getAttribute('aria-valuenow')", groupRow + " [role=progressbar]"));
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != now) {
+                seen.add(now);
+            }
+            return now == 100;
+        });
+        assertTrue(seen.size() >= 3 && seen.stream().anyMatch(p -> p > 0 && p < 100),
+                "the bar moved on as tasks finished, not at once: " + seen);
+        waiting(ops).until(d -> text(d, groupRow).contains("20 / 20"));
+        // The chord's callback: the sum task's events reach the group's row too.
+        waiting(ops).until(d -> text(d, groupRow + " .group-callback").contains("SUCCESS"));
         assertEquals("yes", ((JavascriptExecutor) ops).executeScript("return window.loadedOnce"), "no reload happened");
         screenshot(ops, "dashboard");
     }
