@@ -20,6 +20,7 @@ import io.hotpot.common.ArgType;
 import io.hotpot.common.ChatMessage;
 import io.hotpot.common.GroupEvent;
 import io.hotpot.common.MissedPolicy;
+import io.hotpot.common.ResultShape;
 import io.hotpot.common.ScheduleDefinition;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskEvent;
@@ -40,7 +41,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {
         // common: messages, records and events written to RabbitMQ and Redis, and read back
         TaskMessage.class, TaskEvent.class, GroupEvent.class, TaskError.class, TaskProgress.class, TaskStatus.class,
-        WorkerHeartbeat.class, TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
+        WorkerHeartbeat.class, TaskTypeInfo.class, ResultShape.class, ArgSpec.class, ArgType.class, Workload.class,
         ScheduleDefinition.class, ScheduleDefinition.Task.class, MissedPolicy.class, ChatMessage.class,
         // api-service: REST bodies, answers and problems
         TaskSubmission.class, TaskView.class, GroupService.GroupSubmission.class, GroupView.class, GroupView.Member.class,

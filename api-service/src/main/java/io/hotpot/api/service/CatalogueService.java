@@ -45,7 +45,7 @@ public class CatalogueService {
                                 .filter(w -> w.types().stream().anyMatch(t -> t.type().equals(info.type()))).count();
                         types.add(new CatalogueView.Type(info.type(), info.workload(), info.args(), info.sensitive(),
                                 catalogue.declaredTypes().containsKey(info.type()), known.typesSeen().get(info.type()),
-                                serving));
+                                serving, info.result()));
                     }
                     List<CatalogueView.Queue> queues = new ArrayList<>();
                     for (String queue : known.queues()) {

@@ -3,7 +3,10 @@ package io.hotpot.api.service;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.hotpot.common.ArgSpec;
+import io.hotpot.common.ResultShape;
 import io.hotpot.common.Workload;
 
 /**
@@ -26,9 +29,10 @@ public record CatalogueView(List<Type> types, List<Queue> queues, String retenti
      * @param declared         whether the configuration declares it (then it cannot be removed through the API)
      * @param lastAdvertisedAt when a worker last advertised it ({@code null} if none ever did, or long ago)
      * @param workers          live workers that handle it now
+     * @param result           what its result looks like, when its workers said ({@code "$result/…"} in a chain is checked against it)
      */
     public record Type(String type, Workload workload, List<ArgSpec> args, List<String> sensitive, boolean declared,
-            Instant lastAdvertisedAt, int workers) {
+            Instant lastAdvertisedAt, int workers, @JsonInclude(JsonInclude.Include.NON_NULL) ResultShape result) {
     }
 
     /**

@@ -141,7 +141,10 @@ public class TaskService {
                     for (int i = 1; i < chain.size(); i++) {
                         String at = submission.then().isArray() ? "then[" + (i - 1) + "]" : "then";
                         try {
-                            rest.add(checkAgainstCatalogue(chain.get(i), known.get(i), now));
+                            TaskMessage step = checkAgainstCatalogue(chain.get(i), known.get(i), now);
+                            String before = chain.get(i - 1).type();
+                            checkReferences(chain.get(i), before, known.get(i - 1).types().get(before));
+                            rest.add(step);
                         } catch (Problem problem) {
                             throw new Problem(problem.status(), problem.title(), at + ": " + problem.detail(), problem.errors()
                                     .stream().map(e -> new Problem.FieldError(at + "." + e.field(), e.message())).toList());
@@ -549,6 +552,29 @@ public class TaskService {
         return new TaskMessage(UUID.randomUUID().toString(), request.type(), request.args(), request.queue(),
                 request.priority(), now, request.correlationId(), request.maxRetries(), request.timeout(),
                 request.expires(), request.due(), 0, info.sensitive());
+    }
+
+    /**
+     * 422 when a {@code "$result/…"} argument of a later task names a part the result of the task
+     * before cannot have, as that type's workers advertise its shape; a type whose result shape is
+     * not known passes (the reference is checked when the task runs).
+     */
+    private static void checkReferences(Request request, String typeBefore, TaskTypeInfo before) {
+        if (before == null || before.result() == null) {
+            return;
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        ResultReferences.find(request.args()).forEach((at, reference) -> {
+            String missing = before.result().missing(reference);
+            if (missing != null) {
+                errors.add(new Problem.FieldError(at, "is " + reference + ", but " + missing + ": a result of '"
+                        + typeBefore + "'"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw Problem.unprocessable("An argument refers to a part of the result of the task before ('" + typeBefore
+                    + "') that such a result does not have.", errors);
+        }
     }
 
     static String rootMessage(Throwable e) {

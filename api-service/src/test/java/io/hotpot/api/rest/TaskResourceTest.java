@@ -36,6 +36,7 @@ import io.hotpot.common.Amqp;
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
 import io.hotpot.common.RedisKeys;
+import io.hotpot.common.ResultShape;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskTypeInfo;
 import io.hotpot.common.WorkerHeartbeat;
@@ -78,7 +79,7 @@ class TaskResourceTest {
         channel.queueBind(Amqp.deadQueueName(queue), Amqp.DEAD_EXCHANGE, queue);
         WorkerHeartbeat heartbeat = new WorkerHeartbeat(workerId, List.of(queue), List.of(
                 new TaskTypeInfo("add", Workload.CPU, List.of(new ArgSpec("x", ArgType.INTEGER, true),
-                        new ArgSpec("y", ArgType.INTEGER, true))),
+                        new ArgSpec("y", ArgType.INTEGER, true)), List.of(), new ResultShape(ArgType.INTEGER, null, null)),
                 new TaskTypeInfo("email", Workload.IO, List.of(new ArgSpec("to", ArgType.STRING, true),
                         new ArgSpec("body", ArgType.STRING, true)), List.of("body")),
                 new TaskTypeInfo("sleep", Workload.IO, List.of(new ArgSpec("seconds", ArgType.NUMBER, true)))),
@@ -475,6 +476,12 @@ class TaskResourceTest {
                 + "\"}]}").post("/api/tasks").then().statusCode(422).body("errors[0].field", equalTo("then[1].type"));
         given().contentType(ContentType.JSON).body(task + ",\"then\":[" + step + ",\"args\":{\"x\":\"$result\",\"y\":\"two\"}}]}")
                 .post("/api/tasks").then().statusCode(422).body("errors[0].field", equalTo("then[0].args.y"));
+        // add's workers advertise an integer result: a part of it is refused before anything is queued.
+        given().contentType(ContentType.JSON).body(task + ",\"then\":[" + step + "},{\"type\":\"add\",\"args\":{\"x\":1,"
+                + "\"y\":\"$result/total\"},\"queue\":\"" + queue + "\"}]}").post("/api/tasks").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("then[1].args.y"))
+                .body("errors[0].message", containsString("the result is integer, which has no 'total'"));
         assertEquals(0, queued());
     }
 }

@@ -2,6 +2,7 @@ package io.hotpot.worker.config;
 
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
+import io.hotpot.common.ResultShape;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskProgress;
@@ -30,7 +31,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {
         // common: the message consumed, the record fields, progress and heartbeat written to Redis
         TaskMessage.class, TaskError.class, TaskProgress.class, TaskStatus.class, WorkerHeartbeat.class,
-        TaskTypeInfo.class, ArgSpec.class, ArgType.class, Workload.class,
+        TaskTypeInfo.class, ResultShape.class, ArgSpec.class, ArgType.class, Workload.class,
         // handler arguments
         AddHandler.Args.class, SleepHandler.Args.class, FlakyHandler.Args.class, EmailHandler.Args.class,
         ReportHandler.Args.class, WebhookHandler.Args.class, SumHandler.Args.class,

@@ -23,6 +23,11 @@ public class AddHandler implements TaskHandler<AddHandler.Args> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return long.class;
+    }
+
+    @Override
     public Workload workload() {
         return Workload.CPU;
     }

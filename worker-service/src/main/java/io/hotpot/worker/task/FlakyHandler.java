@@ -31,6 +31,11 @@ public class FlakyHandler implements TaskHandler<FlakyHandler.Args> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return String.class;
+    }
+
+    @Override
     public Workload workload() {
         return Workload.IO;
     }

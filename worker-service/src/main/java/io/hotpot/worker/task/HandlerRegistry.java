@@ -19,6 +19,7 @@ import jakarta.enterprise.inject.Instance;
 
 import io.hotpot.common.ArgSpec;
 import io.hotpot.common.ArgType;
+import io.hotpot.common.ResultShape;
 import io.hotpot.common.TaskTypeInfo;
 
 /** Every {@link TaskHandler} bean, by type name, with the argument list each one advertises. */
@@ -36,7 +37,7 @@ public class HandlerRegistry {
             }
         }
         handlers.values().forEach(h -> infos.add(new TaskTypeInfo(h.type(), h.workload(), argSpecs(h.argsType()),
-                h.sensitiveArgs().stream().sorted().toList())));
+                h.sensitiveArgs().stream().sorted().toList(), resultShape(h.resultType(), 0))));
     }
 
     /** The handler for a type name, if this worker has one. */
@@ -62,6 +63,42 @@ public class HandlerRegistry {
             specs.add(new ArgSpec(component.getName(), jsonType(type), required));
         }
         return specs;
+    }
+
+    /**
+     * The shape of a result of this type: records with every component, lists and arrays with their
+     * elements, maps as objects of any fields; {@code null} (not known) for {@code Object}, a
+     * {@code JsonNode} or any other class.
+     */
+    static ResultShape resultShape(Type type, int depth) {
+        if (depth > 8) {
+            return null; // a record that contains itself: what is deeper is not checked
+        }
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType()
+                : type instanceof Class<?> c ? c : Object.class;
+        if (raw == Optional.class) {
+            return resultShape(((ParameterizedType) type).getActualTypeArguments()[0], depth);
+        }
+        if (raw.isRecord()) {
+            Map<String, ResultShape> fields = new TreeMap<>();
+            for (RecordComponent component : raw.getRecordComponents()) {
+                ResultShape field = resultShape(component.getGenericType(), depth + 1);
+                fields.put(component.getName(), field == null ? new ResultShape(null, null, null) : field);
+            }
+            return new ResultShape(ArgType.OBJECT, fields, null);
+        }
+        if (raw.isArray()) {
+            return new ResultShape(ArgType.ARRAY, null, resultShape(raw.getComponentType(), depth + 1));
+        }
+        if (Collection.class.isAssignableFrom(raw)) {
+            return new ResultShape(ArgType.ARRAY, null, type instanceof ParameterizedType p
+                    ? resultShape(p.getActualTypeArguments()[0], depth + 1) : null);
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return new ResultShape(ArgType.OBJECT, null, null);
+        }
+        ArgType json = jsonType(raw);
+        return json == ArgType.OBJECT ? null : new ResultShape(json, null, null);
     }
 
     private static ArgType jsonType(Type type) {

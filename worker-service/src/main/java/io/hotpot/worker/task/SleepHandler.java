@@ -29,6 +29,11 @@ public class SleepHandler implements TaskHandler<SleepHandler.Args> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return String.class;
+    }
+
+    @Override
     public Workload workload() {
         return Workload.IO;
     }

@@ -40,6 +40,11 @@ public class SumHandler implements TaskHandler<SumHandler.Args> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return Result.class;
+    }
+
+    @Override
     public Workload workload() {
         return Workload.CPU;
     }

@@ -52,6 +52,16 @@ public interface TaskHandler<A extends Record> {
     }
 
     /**
+     * What {@link #run} returns, when it is always the same: a record, a number, a string, a list of
+     * records. Workers advertise its shape, so api-service refuses a chain whose {@code "$result/…"}
+     * reference names a part this result cannot have. {@code Object.class} (the default): not said;
+     * references are then checked when the next task runs.
+     */
+    default Class<?> resultType() {
+        return Object.class;
+    }
+
+    /**
      * Runs the task. The return value is the result (anything Jackson can write); a thrown
      * exception makes the attempt fail with its type and message, and is retried while the
      * task has retries left, unless it is a {@link PermanentTaskException}. A revoke or a time

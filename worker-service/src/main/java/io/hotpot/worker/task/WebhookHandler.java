@@ -96,6 +96,11 @@ public class WebhookHandler implements TaskHandler<WebhookHandler.Args> {
     }
 
     @Override
+    public Class<?> resultType() {
+        return Result.class;
+    }
+
+    @Override
     public Workload workload() {
         return Workload.IO;
     }
