@@ -136,18 +136,14 @@ public class GroupRecords {
             """;
 
     /**
-     * KEYS[1] group tasks. ARGV: from (0-based), task key prefix. The first member from there not yet
-     * final (a record gone counts as final): {index, id}, or {-1} when there is none.
+     * KEYS: group, its finished set. 1 when every member is final (counted by the final-status
+     * hook, {@code WorkflowScripts}) or the group is gone, else 0.
      */
-    private static final String NEXT_OPEN = """
-            local ids = redis.call('LRANGE', KEYS[1], ARGV[1], -1)
-            for i, id in ipairs(ids) do
-              local status = redis.call('HGET', ARGV[2] .. id, 'status')
-              if status and status ~= 'SUCCESS' and status ~= 'FAILURE' and status ~= 'REVOKED' then
-                return {tonumber(ARGV[1]) + i - 1, id}
-              end
-            end
-            return {-1}
+    private static final String ALL_FINISHED = """
+            local total = redis.call('HGET', KEYS[1], 'total')
+            if not total then return 1 end
+            if redis.call('SCARD', KEYS[2]) >= tonumber(total) then return 1 end
+            return 0
             """;
 
     /**
@@ -279,10 +275,10 @@ public class GroupRecords {
                 });
     }
 
-    /** The first member from {@code from} on that is not final: its index and id; {@code null} when every one is. */
-    public Uni<Map.Entry<Integer, String>> nextOpen(String groupId, int from) {
-        return redis.execute("EVAL", NEXT_OPEN, "1", RedisKeys.groupTasks(groupId), Integer.toString(from), RedisKeys.task(""))
-                .map(reply -> reply.get(0).toInteger() < 0 ? null : Map.entry(reply.get(0).toInteger(), reply.get(1).toString()));
+    /** Whether every member is final, or the group is gone (expired, never committed). */
+    public Uni<Boolean> allFinished(String groupId) {
+        return redis.execute("EVAL", ALL_FINISHED, "2", RedisKeys.group(groupId), RedisKeys.groupFinished(groupId))
+                .map(reply -> reply.toInteger() == 1);
     }
 
     private GroupView view(String groupId, Response reply) {

@@ -372,34 +372,22 @@ public class GroupService {
                 callback == null ? null : callback.chordError());
     }
 
-    /** Waits until every member is final, then for the callback, if there is one, or until the deadline. */
-    private Uni<Void> awaitDone(String groupId, GroupView.Member then, long deadline) {
-        return awaitFrom(groupId, 0, deadline).flatMap(ignored -> {
-            long left = deadline - System.nanoTime();
-            if (then == null || left <= 0) {
-                return Uni.createFrom().voidItem();
-            }
-            return waiters.await(then.id(), Duration.ofNanos(left), () -> tasks.get(then.id()))
-                    .onFailure(Problem.class).recoverWithNull()
-                    .replaceWithVoid();
-        });
-    }
-
     /**
-     * Waits, member after member from {@code from}, until every one is final or the deadline
-     * ({@link System#nanoTime()}) passes: each wait is for the first member still open, so the
-     * whole wait reads each record about once.
+     * Waits until every member is final (one waiter, released by the group event that counts the
+     * last one), then for the callback, if there is one, or until the deadline.
      */
-    private Uni<Void> awaitFrom(String groupId, int from, long deadline) {
-        return groups.nextOpen(groupId, from).flatMap(open -> {
-            long left = deadline - System.nanoTime();
-            if (open == null || left <= 0) {
-                return Uni.createFrom().voidItem();
-            }
-            String id = open.getValue();
-            return waiters.await(id, Duration.ofNanos(left), () -> tasks.get(id))
-                    .onFailure(Problem.class).recoverWithNull() // its record expired meanwhile: nothing to wait for
-                    .flatMap(ignored -> awaitFrom(groupId, open.getKey(), deadline));
-        });
+    private Uni<Void> awaitDone(String groupId, GroupView.Member then, long deadline) {
+        long wait = deadline - System.nanoTime();
+        Uni<Void> members = wait <= 0 ? Uni.createFrom().voidItem()
+                : waiters.awaitGroup(groupId, Duration.ofNanos(wait), () -> groups.allFinished(groupId));
+        return members.flatMap(ignored -> {
+                    long left = deadline - System.nanoTime();
+                    if (then == null || left <= 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return waiters.await(then.id(), Duration.ofNanos(left), () -> tasks.get(then.id()))
+                            .onFailure(Problem.class).recoverWithNull()
+                            .replaceWithVoid();
+                });
     }
 }
