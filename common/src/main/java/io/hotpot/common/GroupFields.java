@@ -1,5 +1,7 @@
 package io.hotpot.common;
 
+import java.util.regex.Pattern;
+
 /**
  * The fields of a group's hash ({@link RedisKeys#group}) and the values of its state. api-service
  * writes the group; a worker reads its state before it runs a member, and may mark it abandoned.
@@ -9,6 +11,9 @@ public final class GroupFields {
     }
 
     public static final String ID = "id";
+    /** What a group id looks like (api-service makes them: a UUID); anything else is refused where one is asked for. */
+    public static final Pattern ID_PATTERN = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** {@link #COMMITTED} or {@link #ABANDONED}; no group hash: its submission is still under way. */
     public static final String STATE = "state";
     /** How many tasks the group has. */

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hotpot.common.Amqp;
+import io.hotpot.common.GroupFields;
 import io.hotpot.common.TaskError;
 import io.hotpot.common.TaskMessage;
 import io.hotpot.common.TaskStatus;
@@ -161,7 +162,7 @@ public class DeadLetterService {
         if (group == null) {
             return letter -> true;
         }
-        if (!GroupService.GROUP_ID.matcher(group).matches()) {
+        if (!GroupFields.ID_PATTERN.matcher(group).matches()) {
             throw Problem.badRequest("The group id is not valid.",
                     List.of(new Problem.FieldError("group", "must be a group id as POST /api/groups answered it (a UUID)")));
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -48,8 +47,6 @@ public class GroupService {
     private static final int REVOKING_AT_ONCE = 64;
     /** Most groups {@link #recent} lists at once. */
     static final int MAX_LIST = 100;
-    /** A group id as {@link #submit} makes it. */
-    static final Pattern GROUP_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final TaskService tasks;
     private final TaskCatalogue catalogue;

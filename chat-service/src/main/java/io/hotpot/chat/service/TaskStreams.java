@@ -17,6 +17,7 @@ import io.hotpot.chat.config.ChatConfig;
 import io.hotpot.chat.metrics.ChatMetrics;
 import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.GroupEvent;
+import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskFields;
 import io.hotpot.common.TaskStatus;
@@ -39,7 +40,6 @@ import io.quarkus.websockets.next.WebSocketConnection;
 public class TaskStreams {
     private static final Logger LOG = Logger.getLogger(TaskStreams.class);
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-    private static final Pattern GROUP_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Set<String> JSON_FIELDS = Set.of(TaskFields.ARGS, TaskFields.RESULT, TaskFields.ERROR, TaskFields.PROGRESS);
     private static final Set<String> NUMBER_FIELDS = Set.of(TaskFields.ATTEMPTS, TaskFields.PRIORITY, TaskFields.RETRIES,
             TaskFields.MAX_RETRIES);
@@ -150,7 +150,7 @@ public class TaskStreams {
             refuse(connection, "bad_type", "type must be a task type name");
             return;
         }
-        if (group != null && (!GROUP_ID.matcher(group).matches() || type != null || status != null)) {
+        if (group != null && (!GroupFields.ID_PATTERN.matcher(group).matches() || type != null || status != null)) {
             refuse(connection, "bad_group", "group must be a group id as POST /api/groups answered it, without type or status");
             return;
         }
