@@ -88,11 +88,19 @@ final class Suite implements AutoCloseable {
 
     /**
      * A request to a service with the test's admin key as its bearer credential (none in local
-     * mode), with a 10 s timeout: what a backend calling the API sends.
+     * mode), with a 10 s timeout beyond the {@code ?wait=} the path asks the server for: what a
+     * backend calling the API sends.
      */
     HttpRequest.Builder request(String name, String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(name, path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(name, path))
+                .timeout(Duration.ofSeconds(10).plus(waitIn(path)));
         return authentication ? builder.header("Authorization", "Bearer " + adminKey) : builder;
+    }
+
+    /** The {@code wait=} of a path's query (an ISO-8601 duration), zero without one. */
+    static Duration waitIn(String path) {
+        java.util.regex.Matcher wait = java.util.regex.Pattern.compile("[?&]wait=(PT[^&]+)").matcher(path);
+        return wait.find() ? Duration.parse(wait.group(1)) : Duration.ZERO;
     }
 
     /** {@link #request} with a JSON body, POSTed. */
