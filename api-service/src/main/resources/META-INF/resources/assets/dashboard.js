@@ -45,8 +45,22 @@
       el('td', {}, Hotpot.time(t.updated)))));
   }
 
-  function merge(update) {
+  // How far a task has come: attempts started, then the step within the attempt.
+  const STEP = { PENDING: 0, SCHEDULED: 0, STARTED: 1, RETRY: 2, SUCCESS: 3, FAILURE: 3, REVOKED: 3 };
+  function behind(update, known) {
+    if (!known.status) return false;
+    const a = update.attempts || 0;
+    const b = known.attempts || 0;
+    return a < b || (a === b && STEP[update.status] < STEP[known.status]);
+  }
+
+  // live: a frame of /ws/tasks, which carries a task's changes in the order they happened (a dead
+  // letter re-queued goes back to PENDING there). Anything else is a snapshot read by a request
+  // (the submission's answer, a task, the recent list), which a frame may have overtaken on the way:
+  // one that is behind what the page knows is dropped, or the row would go back to STARTED for good.
+  function merge(update, live) {
     const previous = tasks.get(update.id) || {};
+    if (!live && behind(update, previous)) return;
     const wasFinal = FINAL.has(previous.status);
     const t = Object.assign({}, previous, update);
     t.updated = Date.parse(update.at || update.finishedAt || update.startedAt || update.createdAt) || Date.now();
@@ -68,7 +82,7 @@
   async function loadRecent() {
     try {
       const recent = await Hotpot.api('/api/tasks?limit=50');
-      recent.forEach(merge);
+      recent.forEach(t => merge(t, false));
     } catch (err) { /* the live stream still fills the table */ }
   }
 
@@ -139,7 +153,7 @@
 
   async function select(id) {
     selected = id;
-    try { merge(await Hotpot.api('/api/tasks/' + encodeURIComponent(id))); } catch (err) { /* shown from the table's data */ }
+    try { merge(await Hotpot.api('/api/tasks/' + encodeURIComponent(id)), false); } catch (err) { /* shown from the table's data */ }
     renderDetail(tasks.get(id));
   }
 
@@ -247,7 +261,7 @@
     try {
       const task = await Hotpot.api('/api/tasks', { method: 'POST', json: { type: $('task-type').value, args, queue: $('task-queue').value || undefined } });
       out.textContent = `Accepted: ${task.id}`;
-      merge(Object.assign({}, task, { at: task.createdAt }));
+      merge(Object.assign({}, task, { at: task.createdAt }), false);
       select(task.id);
     } catch (err) {
       out.textContent = 'Refused: ' + err.message;
@@ -275,7 +289,7 @@
     message: frame => {
       if (frame && frame.type === 'group-event' && frame.event) { mergeGroup(frame.event); return; }
       const update = frame && (frame.type === 'task-event' ? frame.event : frame.type === 'task-record' ? frame.record : null);
-      if (update && update.id && update.status) { merge(update); mergeCallback(update); }
+      if (update && update.id && update.status) { merge(update, frame.type === 'task-event'); mergeCallback(update); }
     },
     open: () => { loadRecent(); loadGroups(); }
   });

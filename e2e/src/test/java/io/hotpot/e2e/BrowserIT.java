@@ -215,6 +215,41 @@ class BrowserIT {
                 && d.findElement(row).getText().contains("SUCCESS") && d.findElement(row).getText().contains("42"));
         assertEquals("yes", ((JavascriptExecutor) ops).executeScript("return window.loadedOnce"), "no reload happened");
 
+        // A snapshot overtaken by the live stream: after a submission the page reads the task
+        // (GET /api/tasks/{id}) while it still runs. Held back here until the row shows the SUCCESS
+        // that /ws/tasks brought meanwhile, that older answer must not put the row back.
+        ((JavascriptExecutor) ops).executeScript("""
+                window.heldAnswers = [];
+                window.originalFetch = window.fetch;
+                window.fetch = async (path, opts) => {
+                  const response = await window.originalFetch(path, opts);
+                  const task = /^\\/api\\/tasks\\/([0-9a-f-]{36})$/.exec(path);
+                  if (!task || opts.method) return response;
+                  const row = () => document.querySelector(`#tasks tr[data-id='${task[1]}']`);
+                  await new Promise(shown => {
+                    const check = () => row() && row().textContent.includes('SUCCESS') ? shown() : setTimeout(check, 20);
+                    check();
+                  });
+                  const json = response.json.bind(response);
+                  // Counted in a task of its own, after the page's code has taken the answer in.
+                  response.json = async () => { const body = await json(); setTimeout(() => window.heldAnswers.push(body.status)); return body; };
+                  return response;
+                };""");
+        new Select(ops.findElement(By.id("task-type"))).selectByValue("sleep");
+        args.clear();
+        args.sendKeys("{\"seconds\": 3}");
+        ops.findElement(By.id("task-submit")).click();
+        waiting(ops).until(d -> {
+            String accepted = d.findElement(By.id("submit-result")).getText();
+            return accepted.startsWith("Accepted: ") && !accepted.endsWith(id);
+        });
+        String slow = ops.findElement(By.id("submit-result")).getText().substring("Accepted: ".length());
+        waiting(ops).until(d -> !((List<?>) ((JavascriptExecutor) d).executeScript("return window.heldAnswers")).isEmpty());
+        Object held = ((JavascriptExecutor) ops).executeScript("return window.heldAnswers");
+        assertTrue(List.of(List.of("PENDING"), List.of("STARTED")).contains(held), "the held answer was read before the task ended: " + held);
+        assertTrue(text(ops, "#tasks tr[data-id='" + slow + "']").contains("SUCCESS"), "the row still shows the newer SUCCESS");
+        ((JavascriptExecutor) ops).executeScript("window.fetch = window.originalFetch");
+
         // A group submitted with the page's own token: its row appears and its bar fills as the tasks
         // finish, from the group events on /ws/tasks, with no reload.
         // Twenty sleeps of 0.1 s to 2 s: they finish one after the other, about every 100 ms.
