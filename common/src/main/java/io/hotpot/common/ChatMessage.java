@@ -19,4 +19,18 @@ public record ChatMessage(String id, String room, String user, String message, I
     public static final String FIELD_MESSAGE = "message";
     /** Stream field holding the accept time, epoch millis. */
     public static final String FIELD_TS = "ts";
+
+    /**
+     * Appends a message to its room's stream (history capped at about a number of entries) and
+     * starts the room's time to live again (an idle room goes away with its history,
+     * docs/decisions/0010), in one script: a room never holds a message without its expiry,
+     * whatever stops in between. Returns the entry's id. KEYS[1] the room's stream
+     * ({@link RedisKeys#chatRoom}); ARGV[1] the cap, ARGV[2] the time to live in ms, ARGV[3] the
+     * user, ARGV[4] the text, ARGV[5] the accept time in epoch ms.
+     */
+    public static final String APPEND = """
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '%s', ARGV[3], '%s', ARGV[4], '%s', ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return id
+            """.formatted(FIELD_USER, FIELD_MESSAGE, FIELD_TS);
 }

@@ -31,11 +31,9 @@ import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.RedisKeys;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -56,7 +54,7 @@ public class ChatService {
     private final Presence presence;
     private final TokenVerifier tokens;
     private final StreamCommands<String, String, String> streams;
-    private final KeyCommands<String> keys;
+    private final RedisDataSource redis;
     private final ObjectMapper mapper;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -72,7 +70,7 @@ public class ChatService {
         this.presence = presence;
         this.tokens = tokens;
         this.streams = redis.stream(String.class);
-        this.keys = redis.key(String.class);
+        this.redis = redis;
         this.mapper = mapper;
     }
 
@@ -184,12 +182,8 @@ public class ChatService {
                     + config.rateBurst() + "); this one was dropped");
             return;
         }
-        String key = RedisKeys.chatRoom(member.room());
-        streams.xadd(key, new XAddArgs().maxlen((long) config.historyCap()).nearlyExactTrimming(),
-                Map.of(ChatMessage.FIELD_USER, member.user(), ChatMessage.FIELD_MESSAGE, message,
-                        ChatMessage.FIELD_TS, Long.toString(System.currentTimeMillis())));
-        // An idle room goes away with its history (hotpot.chat.room-ttl); each message starts its time again.
-        keys.pexpire(key, config.roomTtl());
+        redis.execute("EVAL", ChatMessage.APPEND, "1", RedisKeys.chatRoom(member.room()), Integer.toString(config.historyCap()),
+                Long.toString(config.roomTtl().toMillis()), member.user(), message, Long.toString(System.currentTimeMillis()));
         metrics.received();
     }
 

@@ -94,12 +94,8 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
      * replicas relay it to the members live, and it stays in the room's history.
      */
     private String post(String room, String text) {
-        String id = redis.execute("XADD", RedisKeys.chatRoom(room), "MAXLEN", "~", ROOM_STREAM_CAP, "*",
-                ChatMessage.FIELD_USER, CHAT_USER, ChatMessage.FIELD_MESSAGE, text,
-                ChatMessage.FIELD_TS, Long.toString(System.currentTimeMillis())).toString();
-        // As chat-service does for every message: an idle room expires (docs/decisions/0010).
-        redis.execute("PEXPIRE", RedisKeys.chatRoom(room), Long.toString(config.roomTtl().toMillis()));
-        return id;
+        return redis.execute("EVAL", ChatMessage.APPEND, "1", RedisKeys.chatRoom(room), ROOM_STREAM_CAP,
+                Long.toString(config.roomTtl().toMillis()), CHAT_USER, text, Long.toString(System.currentTimeMillis())).toString();
     }
 
     static String text(TaskSummary.Summary s) {
