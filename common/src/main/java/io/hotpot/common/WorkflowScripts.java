@@ -28,6 +28,26 @@ public final class WorkflowScripts {
     public static final String ON_FINAL;
 
     /**
+     * What both parts do to another task: {@code hotpot_revoke_waiting(key, id, reason, at)} ends a
+     * task that waits for its turn {@code REVOKED} with {@code reason} (an error's JSON) and publishes
+     * its event; {@code hotpot_due_now(id, message)} puts a message in the due set, due now, for the
+     * scheduler's leader to publish.
+     */
+    private static final String HELPERS = """
+            local function hotpot_revoke_waiting(key, id, reason, at)
+              redis.call('HSET', key, 'status', 'REVOKED', 'finishedAt', at, 'error', reason)
+              redis.call('PUBLISH', '%1$s', '{"id":' .. cjson.encode(id) .. ',"type":'
+                .. cjson.encode(redis.call('HGET', key, 'type')) .. ',"status":"REVOKED","attempts":0,"error":' .. reason
+                .. ',"at":' .. cjson.encode(at) .. '}')
+            end
+            local function hotpot_due_now(id, message)
+              local now = redis.call('TIME')
+              redis.call('ZADD', '%2$s', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), id)
+              redis.call('HSET', '%3$s', id, message)
+            end
+            """.formatted(RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.DUE, RedisKeys.DUE_MESSAGES);
+
+    /**
      * {@code hotpot_member_final(record, status, at)}: the group's part. It also counts the member
      * by status and publishes a {@link GroupEvent} ({@value GroupEvent#FINISHED}).
      */
@@ -42,9 +62,9 @@ public final class WorkflowScripts {
               if redis.call('SADD', gkey .. ':finished', id) == 0 then return end
               local ttl = redis.call('TTL', gkey)
               if ttl > 0 then redis.call('EXPIRE', gkey .. ':finished', ttl) end
-              redis.call('HINCRBY', gkey, '%7$s' .. status, 1)
+              redis.call('HINCRBY', gkey, '%5$s' .. status, 1)
               local finished = redis.call('SCARD', gkey .. ':finished')
-              local c = redis.call('HMGET', gkey, '%7$sSUCCESS', '%7$sFAILURE', '%7$sREVOKED')
+              local c = redis.call('HMGET', gkey, '%5$sSUCCESS', '%5$sFAILURE', '%5$sREVOKED')
               redis.call('PUBLISH', '%2$s', '{"kind":"group","group":' .. cjson.encode(group) .. ',"event":"finished","task":'
                 .. cjson.encode(id) .. ',"status":' .. cjson.encode(status) .. ',"total":' .. total .. ',"finished":' .. finished
                 .. ',"counts":{"SUCCESS":' .. (c[1] or 0) .. ',"FAILURE":' .. (c[2] or 0) .. ',"REVOKED":' .. (c[3] or 0)
@@ -63,21 +83,15 @@ public final class WorkflowScripts {
               if failed > 0 and redis.call('HGET', gkey, 'chordError') ~= 'continue' then
                 local err = '{"type":"ChordError","message":' .. cjson.encode(failed .. ' of ' .. total
                   .. ' tasks of the group ' .. group .. ' did not succeed; the callback does not run (chordError fail)') .. '}'
-                redis.call('HSET', cbkey, 'status', 'REVOKED', 'finishedAt', at, 'error', err)
-                redis.call('PUBLISH', '%2$s', '{"id":' .. cjson.encode(cbid) .. ',"type":'
-                  .. cjson.encode(redis.call('HGET', cbkey, 'type')) .. ',"status":"REVOKED","attempts":0,"error":' .. err
-                  .. ',"at":' .. cjson.encode(at) .. '}')
+                hotpot_revoke_waiting(cbkey, cbid, err, at)
                 return
               end
-              local placeholder = '"%5$s' .. cbid .. '%6$s"'
+              local placeholder = '"%3$s' .. cbid .. '%4$s"'
               local s, e = string.find(callback, placeholder, 1, true)
-              local message = string.sub(callback, 1, s - 1) .. '[' .. table.concat(parts, ',') .. ']' .. string.sub(callback, e + 1)
-              local now = redis.call('TIME')
-              redis.call('ZADD', '%3$s', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), cbid)
-              redis.call('HSET', '%4$s', cbid, message)
+              hotpot_due_now(cbid, string.sub(callback, 1, s - 1) .. '[' .. table.concat(parts, ',') .. ']' .. string.sub(callback, e + 1))
             end
-            """.formatted(RedisKeys.PREFIX, RedisKeys.TASK_EVENTS_CHANNEL, RedisKeys.DUE, RedisKeys.DUE_MESSAGES,
-            GroupFields.PLACEHOLDER_START, GroupFields.PLACEHOLDER_END, GroupFields.FINISHED_PREFIX);
+            """.formatted(RedisKeys.PREFIX, RedisKeys.TASK_EVENTS_CHANNEL, GroupFields.PLACEHOLDER_START,
+            GroupFields.PLACEHOLDER_END, GroupFields.FINISHED_PREFIX);
 
     /**
      * {@code hotpot_chain_final(record, status, at)}: the chain's part. A task that succeeded puts the
@@ -95,10 +109,8 @@ public final class WorkflowScripts {
                 local nextid = string.match(rest, '%%S+')
                 if redis.call('HGET', '%1$stask:' .. nextid, 'status') ~= 'SCHEDULED' then return end
                 local nextmsg = redis.call('HGET', record, 'chainNext')
-                local message = string.sub(nextmsg, 1, -2) .. ',"previousResult":' .. (redis.call('HGET', record, 'result') or 'null') .. '}'
-                local now = redis.call('TIME')
-                redis.call('ZADD', '%2$s', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), nextid)
-                redis.call('HSET', '%3$s', nextid, message)
+                hotpot_due_now(nextid, string.sub(nextmsg, 1, -2) .. ',"previousResult":'
+                  .. (redis.call('HGET', record, 'result') or 'null') .. '}')
                 return
               end
               local reason = '{"type":"ChainBroken","message":' .. cjson.encode('the task before it in its chain, ' .. id
@@ -106,17 +118,14 @@ public final class WorkflowScripts {
               for later in string.gmatch(rest, '%%S+') do
                 local key = '%1$stask:' .. later
                 if redis.call('HGET', key, 'status') == 'SCHEDULED' then
-                  redis.call('HSET', key, 'status', 'REVOKED', 'finishedAt', at, 'error', reason)
-                  redis.call('PUBLISH', '%4$s', '{"id":' .. cjson.encode(later) .. ',"type":'
-                    .. cjson.encode(redis.call('HGET', key, 'type')) .. ',"status":"REVOKED","attempts":0,"error":' .. reason
-                    .. ',"at":' .. cjson.encode(at) .. '}')
+                  hotpot_revoke_waiting(key, later, reason, at)
                 end
               end
             end
-            """.formatted(RedisKeys.PREFIX, RedisKeys.DUE, RedisKeys.DUE_MESSAGES, RedisKeys.TASK_EVENTS_CHANNEL);
+            """.formatted(RedisKeys.PREFIX);
 
     static {
-        ON_FINAL = MEMBER_FINAL + CHAIN_FINAL + """
+        ON_FINAL = HELPERS + MEMBER_FINAL + CHAIN_FINAL + """
                 local function hotpot_final(record, status, at)
                   hotpot_member_final(record, status, at)
                   hotpot_chain_final(record, status, at)
