@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,6 +28,9 @@ import io.hotpot.common.TaskStatus;
 import io.hotpot.messaging.TaskPublisher;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Groups of tasks, Celery's {@code group}: many submissions accepted as one, all or nothing
@@ -99,7 +103,39 @@ public class GroupService {
      */
     public Uni<GroupView> submit(GroupSubmission submission, String correlationId, Duration wait) {
         Instant now = Instant.now();
-        Parsed parsed = parse(submission, correlationId, now);
+        String groupId = UUID.randomUUID().toString();
+        Executor workers = workers();
+        return Uni.createFrom().item(() -> parse(submission, correlationId, now))
+                .runSubscriptionOn(workers)
+                .flatMap(parsed -> prepare(groupId, parsed, now, workers))
+                .flatMap(prepared -> publish(groupId, prepared.members(), workers)
+                        .flatMap(ignored -> commit(groupId, now, prepared.members(), prepared.callback()))
+                        .emitOn(workers)
+                        .map(ignored -> accepted(groupId, now, prepared.members(), prepared.callback())))
+                .flatMap(accepted -> wait == null ? Uni.createFrom().item(accepted)
+                        : awaitDone(groupId, accepted.then(), System.nanoTime() + wait.toNanos())
+                                .flatMap(ignored -> groups.find(groupId))
+                                .map(view -> view == null ? accepted : view));
+    }
+
+    /**
+     * Where a group is parsed, checked and published: thousands of members are seconds of work on a
+     * cold JVM, and on the event loop every other request of that loop would wait for them. Worker
+     * threads, within the request's Vert.x context, so the log lines keep its correlation id.
+     */
+    private static Executor workers() {
+        Context request = Vertx.currentContext();
+        if (request == null) {
+            return Infrastructure.getDefaultWorkerPool();
+        }
+        return work -> request.executeBlocking(() -> {
+            work.run();
+            return null;
+        }, false);
+    }
+
+    /** Every member and the callback checked against the catalogue (each type and queue looked up once), on a worker thread. */
+    private Uni<Prepared> prepare(String groupId, Parsed parsed, Instant now, Executor workers) {
         List<TaskService.Request> requests = parsed.members();
         Map<List<String>, Uni<TaskCatalogue.Known>> lookups = new LinkedHashMap<>();
         List<TaskService.Request> all = new ArrayList<>(requests);
@@ -108,10 +144,10 @@ public class GroupService {
         }
         all.forEach(r -> lookups.computeIfAbsent(List.of(r.type(), r.queue()), k -> catalogue.lookup(r.type(), r.queue())));
         List<List<String>> pairs = List.copyOf(lookups.keySet());
-        String groupId = UUID.randomUUID().toString();
         return Uni.join().all(List.copyOf(lookups.values())).andFailFast()
                 .onFailure().transform(e -> e instanceof Problem ? e : Problem.unavailable("The task catalogue could not be"
                         + " read from Redis (" + TaskService.rootMessage(e) + "). Nothing was queued; try again."))
+                .emitOn(workers)
                 .map(known -> {
                     Map<List<String>, TaskCatalogue.Known> byPair = new HashMap<>();
                     for (int i = 0; i < pairs.size(); i++) {
@@ -132,14 +168,7 @@ public class GroupService {
                             : callback(parsed.then(), byPair.get(List.of(parsed.then().type(), parsed.then().queue())),
                                     parsed.chordError(), now);
                     return new Prepared(members, callback);
-                })
-                .flatMap(prepared -> publish(groupId, prepared.members())
-                        .flatMap(ignored -> commit(groupId, now, prepared.members(), prepared.callback()))
-                        .map(ignored -> accepted(groupId, now, prepared.members(), prepared.callback())))
-                .flatMap(accepted -> wait == null ? Uni.createFrom().item(accepted)
-                        : awaitDone(groupId, accepted.then(), System.nanoTime() + wait.toNanos())
-                                .flatMap(ignored -> groups.find(groupId))
-                                .map(view -> view == null ? accepted : view));
+                });
     }
 
     /**
@@ -302,12 +331,14 @@ public class GroupService {
     }
 
     /** Publishes the members queued now, all confirmed; else the group is abandoned and the answer is 503. */
-    private Uni<Void> publish(String groupId, List<GroupRecords.Member> members) {
+    private Uni<Void> publish(String groupId, List<GroupRecords.Member> members, Executor workers) {
         return Multi.createFrom().iterable(members)
                 .filter(member -> member.due() == null)
                 .onItem().transformToUni(member -> Uni.createFrom().completionStage(() -> publisher.publish(member.message()))
                         .map(ignored -> (Throwable) null)
-                        .onFailure().recoverWithItem(e -> e))
+                        .onFailure().recoverWithItem(e -> e)
+                        // A confirm arrives on the connector's event loop; the next member is serialised and sent from here.
+                        .emitOn(workers))
                 .merge(PUBLISHING_AT_ONCE)
                 .filter(Objects::nonNull)
                 .collect().asList()

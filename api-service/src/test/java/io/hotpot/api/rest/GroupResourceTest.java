@@ -35,6 +35,7 @@ import io.hotpot.common.ArgType;
 import io.hotpot.common.GroupFields;
 import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskTypeInfo;
+import io.hotpot.common.Telemetry;
 import io.hotpot.common.WorkerHeartbeat;
 import io.hotpot.common.Workload;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -162,6 +163,46 @@ class GroupResourceTest {
         assertEquals(List.of(1, 2, 3), mine.subList(1, 4).stream().map(e -> e.get("finished").asInt()).toList());
         assertEquals(3, mine.get(3).get("counts").get("REVOKED").asInt());
         assertEquals(members.stream().sorted().toList(), mine.subList(1, 4).stream().map(e -> e.get("task").asText()).sorted().toList());
+    }
+
+    @Test
+    void aGroupIsCheckedAndPublishedOnAWorkerThreadInItsRequestsContext() throws Exception {
+        // Each line "HOTPOT-API-073 …" as logged: its text, the thread and the MDC's correlation id there.
+        List<List<String>> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).startsWith("HOTPOT-API-073")) {
+                    accepted.add(List.of(record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()),
+                            Thread.currentThread().getName(),
+                            String.valueOf(org.jboss.logging.MDC.get(Telemetry.CORRELATION_MDC_KEY))));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        String correlation = "group-thread-" + queue;
+        String id;
+        try {
+            id = given().contentType(ContentType.JSON).header(Telemetry.CORRELATION_HEADER, correlation).body(adds(2000))
+                    .post("/api/groups").then().statusCode(202).extract().path("id");
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertEquals(2000, queued());
+        // The group's last step, after its members were checked, published and recorded: logged where the work ran.
+        List<String> line = accepted.stream().filter(l -> l.get(0).contains(id)).findFirst().orElseThrow(
+                () -> new AssertionError("no HOTPOT-API-073 for " + id + " in " + accepted));
+        assertFalse(line.get(1).startsWith("vert.x-eventloop"), "not on an event loop: " + line.get(1));
+        assertEquals(correlation, line.get(2), "the request's correlation id is kept on the worker thread");
     }
 
     @Test
