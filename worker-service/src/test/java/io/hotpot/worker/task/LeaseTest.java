@@ -35,7 +35,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * A long attempt becomes a lease (docs/decisions/0031), against the real RabbitMQ and Redis, on a
- * queue of this run's own: with {@code lease-after} 1 s a 4 s task's message is acked early and
+ * queue of this run's own: with {@code lease-after} 1 s a 12 s task's message is acked early and
  * waits in the due set with a future score, renewed while it runs, and is gone once the outcome
  * is recorded.
  */
@@ -128,19 +128,20 @@ class LeaseTest {
 
     @Test
     void aStaleAttemptAcknowledgesItsDeliveryInsteadOfLeasing() throws Exception {
-        publishSleep(3);
+        // Long enough that the checks below, each rabbitmqctl call seconds on a loaded host, run while it does.
+        publishSleep(15);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> "STARTED".equals(status()));
         // Before lease-after (1 s): a newer attempt of the task starts on another worker (as when a
         // lapsed lease and a redelivery both bring it back).
         redis.hash(String.class).hset(RedisKeys.task(id), Map.of("worker", "another-worker", "attempts", "2"));
 
         // At lease-after this attempt finds the record moved on: no lease, and its delivery acknowledged.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> unacked(Amqp.queueName(QUEUE)) == 0);
         assertEquals(List.of(id), runner.runningIds(), "acknowledged while the stale attempt still runs");
         assertTrue(leaseScore().isEmpty(), "no lease taken");
         // When it ends, nothing is settled twice and nothing comes back.
-        await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runner.inFlight() == 0);
         assertEquals(0, channel.messageCount(Amqp.queueName(QUEUE)));
         assertEquals(0, unacked(Amqp.queueName(QUEUE)));
         assertEquals(1, channel.consumerCount(Amqp.queueName(QUEUE)), "the worker's channel still consumes");
@@ -148,7 +149,8 @@ class LeaseTest {
 
     @Test
     void aLongAttemptIsAckedEarlyHoldsARenewedLeaseAndDropsItWhenItEnds() throws Exception {
-        publishSleep(4);
+        // Long enough that the checks below, each rabbitmqctl call seconds on a loaded host, run while it does.
+        publishSleep(12);
 
         // Converted to a lease while it runs: its message in the due set, due in the future.
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> leaseScore().isPresent());
@@ -158,19 +160,21 @@ class LeaseTest {
         assertEquals(id, stored.id());
         assertEquals(QUEUE, stored.queue());
         assertEquals(0, stored.retries());
-        // ... and its delivery acknowledged: nothing unacked on the queue while the task still runs.
+        // ... and its delivery acknowledged (just after the lease was written): nothing unacked on the
+        // queue while the task still runs.
         assertEquals("STARTED", status());
-        assertEquals(0, unacked(Amqp.queueName(QUEUE)));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> unacked(Amqp.queueName(QUEUE)) == 0);
         assertEquals("STARTED", status(), "the count was taken while the attempt ran");
         assertEquals(List.of(id), runner.runningIds());
         // Renewed while it runs.
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> leaseScore().map(score -> score > first).orElse(true));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCESS".equals(status()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCESS".equals(status()));
         Map<String, String> record = redis.hash(String.class).hgetall(RedisKeys.task(id));
         assertEquals("1", record.get("attempts"));
-        assertEquals("\"slept 4.0 s\"", record.get("result"));
+        assertEquals("\"slept 12.0 s\"", record.get("result"));
         // The outcome script dropped the lease with the record change.
         assertTrue(leaseScore().isEmpty());
         assertNull(redis.hash(String.class).hget(RedisKeys.DUE_MESSAGES, id));
