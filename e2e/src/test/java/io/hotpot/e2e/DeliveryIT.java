@@ -185,14 +185,19 @@ class DeliveryIT {
 
     @Test
     void higherPriorityRunsFirstWithinAQueue() throws Exception {
-        // The worker runs one task at a time: while the first sleeps, the others wait in RabbitMQ's priority queue.
-        String blocker = submit(1, "{\"type\":\"sleep\",\"args\":{\"seconds\":2},\"queue\":\"" + priorityQueue + "\"}").get(0);
+        // The worker runs one task at a time (prefetch 1): while the first sleeps, the others wait in
+        // RabbitMQ's priority queue, every one of them (each 202 means confirmed) until the blocker is revoked.
+        String blocker = submit(1, "{\"type\":\"sleep\",\"args\":{\"seconds\":600},\"queue\":\"" + priorityQueue + "\"}").get(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> count(records(List.of(blocker)), "STARTED") == 1);
         List<String> ids = new ArrayList<>();
         for (int priority : new int[] { 0, 5, 9, 1, 7, 3, 9, 0, 4, 8 }) {
             ids.addAll(submit(1, "{\"type\":\"add\",\"args\":{\"x\":1,\"y\":" + priority + "},\"queue\":\"" + priorityQueue
                     + "\",\"priority\":" + priority + "}"));
         }
+        assertEquals(10, count(records(ids), "PENDING"), "none started while the blocker runs");
+        HttpResponse<String> revoked = suite.http().send(suite.request("api-service", "/api/tasks/" + blocker).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, revoked.statusCode(), revoked.body());
         Map<String, JsonNode>[] last = new Map[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             last[0] = records(ids);

@@ -128,7 +128,11 @@ class GroupIT {
         JsonNode group = mapper.readTree(revoked.body());
         assertEquals(20, group.get("counts").get("REVOKED").asInt(), group.get("counts").toString());
         assertTrue(group.get("done").asBoolean());
-        // Each worker interrupts its running members within its revoke check, and says so.
+        // Each worker interrupts its running members within its revoke check, and says so (the
+        // line is written before the slot is freed).
+        await().atMost(Duration.ofSeconds(20)).until(() -> interrupted() >= 20);
+        assertEquals(20, interrupted(), "every running member was interrupted, once");
+        // Then the workers' heartbeats (every 2 s) show nothing running.
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             JsonNode live = mapper.readTree(get("/api/workers").body());
             int running = 0;
@@ -139,10 +143,14 @@ class GroupIT {
             }
             return running == 0;
         });
+    }
+
+    /** How many tasks the workers' logs say were interrupted by a revoke. */
+    private long interrupted() throws Exception {
         long interrupted = 0;
         for (String worker : workers) {
             interrupted += Files.readAllLines(suite.log(worker)).stream().filter(l -> l.contains("HOTPOT-WORKER-014")).count();
         }
-        assertEquals(20, interrupted, "every running member was interrupted");
+        return interrupted;
     }
 }

@@ -207,14 +207,21 @@ class RabbitClusterIT {
     void urgentTasksDoNotWaitBehindTheBacklog() throws Exception {
         String queue = "e2e-urgent-" + run;
         startWorker("e2e-urgent-" + run, queue, 1, 1);
-        List<String> backlog = submit(6, "{\"type\":\"sleep\",\"args\":{\"seconds\":2},\"queue\":\"" + queue + "\"}", true);
+        // A backlog that cannot drain during the test: one runs (concurrency 1), five wait.
+        List<String> backlog = submit(6, "{\"type\":\"sleep\",\"args\":{\"seconds\":600},\"queue\":\"" + queue + "\"}", true);
         await().atMost(Duration.ofSeconds(20)).until(() -> count(records(backlog), "STARTED") == 1);
         String urgent = submit(1, "{\"type\":\"add\",\"args\":{\"x\":1,\"y\":2},\"queue\":\"" + queue + "\",\"priority\":9}", true)
                 .get(0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCESS".equals(records(List.of(urgent)).get(urgent).path("status").asText()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCESS".equals(records(List.of(urgent)).get(urgent).path("status").asText()));
         Map<String, JsonNode> waiting = records(backlog);
-        assertTrue(count(waiting, "PENDING") >= 4, "the urgent task ran while the backlog still waited: " + waiting.values());
+        assertEquals(5, count(waiting, "PENDING"), "the urgent task ran while the backlog still waited: " + waiting.values());
+        assertEquals(1, count(waiting, "STARTED"), waiting.values().toString());
         assertEquals(3, records(List.of(urgent)).get(urgent).path("result").asInt());
+        for (String id : backlog) {
+            HttpResponse<String> revoked = suite.http().send(suite.request("api-service", "/api/tasks/" + id).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, revoked.statusCode(), revoked.body());
+        }
     }
 
     @Test

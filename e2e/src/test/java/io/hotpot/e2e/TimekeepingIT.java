@@ -59,9 +59,11 @@ class TimekeepingIT {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-            channel.queueDelete(Amqp.queueName(queue));
-            RedisCli.forgetQueue(queue);
-            channel.queueDelete(Amqp.deadQueueName(queue));
+            for (String each : List.of(queue, queue + "-slow-retries")) {
+                channel.queueDelete(Amqp.queueName(each));
+                RedisCli.forgetQueue(each);
+                channel.queueDelete(Amqp.deadQueueName(each));
+            }
         }
     }
 
@@ -146,9 +148,16 @@ class TimekeepingIT {
 
     @Test
     void aRetryDueAfterTheTaskExpiresEndsRevokedWithTheReason() throws Exception {
-        // Fails once; its retry is due 0.5 to 1 s later, after it expired.
-        String id = submit("{\"type\":\"flaky\",\"args\":{\"failures\":1},\"expires\":0.4,\"queue\":\"{Q}\"}", 202);
-        JsonNode done = awaitFinal(id, Duration.ofSeconds(30));
+        // A worker of its own whose first retry comes 10 to 20 s after a failure (retry-base 20 s:
+        // half fixed, half random). The task expires 8 s after it was accepted: its first attempt
+        // has those 8 s to start, however slow the host, and the retry is due after the expiry.
+        String slow = queue + "-slow-retries";
+        String slowWorker = workerId + "-slow-retries";
+        suite.startReplica("worker-service", slowWorker, List.of("-Dhotpot.worker.queue=" + slow,
+                "-Dhotpot.worker.id=" + slowWorker, "-Dhotpot.tasks.retry-base=20s", "-Dhotpot.tasks.retry-cap=40s"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> inFlight(slowWorker) >= 0);
+        String id = submit("{\"type\":\"flaky\",\"args\":{\"failures\":1},\"expires\":8,\"queue\":\"" + slow + "\"}", 202);
+        JsonNode done = awaitFinal(id, Duration.ofSeconds(60));
         assertEquals("REVOKED", done.get("status").asText(), done.toString());
         assertEquals("Expired", done.get("error").get("type").asText());
         assertEquals(1, done.get("attempts").asInt());
