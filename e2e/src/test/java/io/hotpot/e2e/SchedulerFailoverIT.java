@@ -110,7 +110,10 @@ class SchedulerFailoverIT {
         long failover = System.currentTimeMillis() - killedAt;
 
         long end = start + WINDOW.toMillis();
-        Thread.sleep(Math.max(0, end - System.currentTimeMillis()) + 3000); // the last ticks' tasks are on their way
+        Thread.sleep(Math.max(0, end - System.currentTimeMillis())); // the window runs its course
+        // The leader fires ticks in order on one channel: once the last tick's task is here, every earlier one is.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> tap.tasks().stream().anyMatch(task -> task.createdAt().toEpochMilli() == lastTick));
 
         TreeMap<Long, Integer> perTick = new TreeMap<>();
         for (long tick = firstTick; tick <= lastTick; tick += 1000) {

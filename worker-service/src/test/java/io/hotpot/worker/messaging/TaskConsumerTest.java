@@ -336,7 +336,8 @@ class TaskConsumerTest {
     void aRunningTaskRevokedIsInterruptedAndStaysRevoked() throws Exception {
         String id = publish(message("sleep", "{\"seconds\":60}", null, null, null));
         awaitStatus(id, "STARTED");
-        assertTrue(runner.runningIds().contains(id));
+        // Listed as running just after its START is recorded.
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningIds().contains(id));
         // What api-service's revoke does to a running task's record; the worker notices within a second.
         redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "REVOKED", "error",
                 "{\"type\":\"Revoked\",\"message\":\"test\"}"));
