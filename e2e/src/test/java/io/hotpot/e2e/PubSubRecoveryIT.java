@@ -2,8 +2,6 @@ package io.hotpot.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +19,10 @@ import io.hotpot.common.RedisKeys;
  */
 class PubSubRecoveryIT {
     private static final String CHAT = "pubsub-chat";
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper = io.hotpot.common.Json.newMapper();
-
-    /** The status of the readiness check {@code redis-subscriptions}, or "" when there is no answer. */
-    private String subscriptions(Suite suite) throws Exception {
-        try {
-            String body = suite.http().send(suite.request(CHAT, "/q/health/ready")
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (com.fasterxml.jackson.databind.JsonNode check : mapper.readTree(body).path("checks")) {
-                if ("redis-subscriptions".equals(check.path("name").asText())) {
-                    return check.path("status").asText();
-                }
-            }
-            return "";
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
 
     private void awaitSubscriptions(Suite suite, String status) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!status.equals(subscriptions(suite))) {
+        while (!status.equals(suite.readiness(CHAT, "redis-subscriptions"))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the subscriptions' readiness never became " + status);
             }

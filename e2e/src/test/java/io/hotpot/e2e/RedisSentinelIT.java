@@ -32,8 +32,8 @@ import io.hotpot.common.TaskMessage;
  * test's own; every service finds the primary through the Sentinels ({@code redis.mode=sentinel})
  * and waits for the replica on the writes it acts on ({@code redis.replica-acks=1}). The primary
  * is SIGKILLed while two workers run 1,000 tasks, a schedule fires every second and a chat room is
- * in use: every accepted task reaches a final status, the room works after the failover, and no
- * tick of the schedule makes two tasks. RabbitMQ is the shared one; queues are the run's own.
+ * in use: every accepted task reaches a final status, the room (its messages and presence) works
+ * after the failover, and no tick of the schedule makes two tasks. RabbitMQ is the shared one; queues are the run's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisSentinelIT {
@@ -148,6 +148,15 @@ class RedisSentinelIT {
             alice.say("after-" + run);
             assertEquals("after-" + run, bob.messages(1, Duration.ofSeconds(30)).get(0).path("message").asText(),
                     "the room works on the new primary");
+            // Both of chat-service's subscriptions hold again (readiness), and the presence one
+            // delivers: bob hears of a member who joins after the failover.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "UP".equals(suite.readiness("chat-service", "redis-subscriptions")));
+            try (WsClient carol = suite.chat("chat-service", "/ws/chat/" + room + "/", "carol")) {
+                carol.next("history", Duration.ofSeconds(10));
+                bob.next(f -> "presence".equals(f.path("type").asText()) && "carol".equals(f.path("user").asText()),
+                        Duration.ofSeconds(10));
+            }
 
             Thread.sleep(3000); // the last ticks' tasks on their way
             long firstTick = (began / 1000 + 1) * 1000;

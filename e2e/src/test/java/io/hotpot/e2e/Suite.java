@@ -295,6 +295,25 @@ final class Suite implements AutoCloseable {
         return logs.resolve(name + ".log");
     }
 
+    /**
+     * The status ({@code UP}, {@code DOWN}) of one readiness check of a service or replica, or ""
+     * when it does not answer or has no such check.
+     */
+    String readiness(String name, String check) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            for (com.fasterxml.jackson.databind.JsonNode each : mapper.readTree(response.body()).path("checks")) {
+                if (check.equals(each.path("name").asText())) {
+                    return each.path("status").asText();
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private boolean ready(String name) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))

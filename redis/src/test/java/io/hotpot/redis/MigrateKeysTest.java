@@ -3,7 +3,6 @@ package io.hotpot.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,27 +22,16 @@ import io.hotpot.common.RedisKeys;
  * start-up check's list of old keys names keys that layout had.
  */
 class MigrateKeysTest {
-    private Process server;
-    private int port;
+    private OwnRedisServer redis;
 
     @BeforeEach
     void startRedis() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!cli("PING").equals("PONG")) {
-            assertTrue(server.isAlive() && System.nanoTime() < deadline, "redis-server on " + port + " did not start");
-            Thread.sleep(50);
-        }
+        redis = OwnRedisServer.start();
     }
 
     @AfterEach
     void stopRedis() throws Exception {
-        server.destroyForcibly();
-        server.waitFor(10, TimeUnit.SECONDS);
+        redis.close();
     }
 
     @Test
@@ -109,18 +97,13 @@ class MigrateKeysTest {
     }
 
     private Result migrate() throws Exception {
-        Process process = new ProcessBuilder("bash", "migrate-keys.sh", "-p", Integer.toString(port)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder("bash", "migrate-keys.sh", "-p", Integer.toString(redis.port())).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "migrate-keys.sh did not end");
         return new Result(process.exitValue(), output);
     }
 
     private String cli(String... command) throws Exception {
-        List<String> args = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
-        args.addAll(List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor(10, TimeUnit.SECONDS);
-        return output;
+        return redis.cli(command);
     }
 }

@@ -21,13 +21,15 @@ import io.hotpot.chat.service.Member;
 import io.hotpot.common.ChatPresence;
 import io.hotpot.common.ChatProtocol;
 import io.hotpot.common.RedisKeys;
+import io.hotpot.redis.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
 
 /**
- * Subscribes (on a connection of its own, made again whenever Redis drops it: {@link Subscription})
+ * Subscribes (on a connection of its own, made again whenever Redis drops it: {@link RedisSubscription})
  * to the presence channel and tells this replica's members of their room's joins and leaves.
  *
  * <p>A room with up to {@code hotpot.chat.presence-live-up-to} members here gets a frame per
@@ -43,18 +45,18 @@ public class PresenceListener {
     private final RoomRelay relay;
     private final ObjectMapper mapper;
     private final ChatMetrics metrics;
-    private final Subscription subscription;
+    private final RedisSubscription subscription;
     private final int liveUpTo;
     /** Guarded by {@code this}: per summarised room, user → joins minus leaves since the last summary. */
     private final Map<String, Map<String, Integer>> pending = new LinkedHashMap<>();
 
-    public PresenceListener(ReactiveRedisDataSource redis, RoomRelay relay, ObjectMapper mapper, ChatMetrics metrics,
+    public PresenceListener(Vertx vertx, ReactiveRedisDataSource redis, RoomRelay relay, ObjectMapper mapper, ChatMetrics metrics,
             ChatConfig config) {
         this.relay = relay;
         this.mapper = mapper;
         this.metrics = metrics;
         this.liveUpTo = config.chat().presenceLiveUpTo();
-        this.subscription = new Subscription(redis, RedisKeys.CHAT_PRESENCE_CHANNEL, this::onEvent);
+        this.subscription = new RedisSubscription(vertx, redis, RedisKeys.CHAT_PRESENCE_CHANNEL, this::onEvent);
     }
 
     void start(@Observes StartupEvent event) {
@@ -65,7 +67,7 @@ public class PresenceListener {
         subscription.stop();
     }
 
-    public Subscription subscription() {
+    public RedisSubscription subscription() {
         return subscription;
     }
 

@@ -5,20 +5,22 @@ import jakarta.enterprise.event.Observes;
 
 import io.hotpot.chat.service.TaskStreams;
 import io.hotpot.common.RedisKeys;
+import io.hotpot.redis.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 /**
  * Subscribes (on a connection of its own) to the task events api-service and workers publish,
- * and subscribes again whenever Redis drops the connection ({@link Subscription}).
+ * and subscribes again whenever Redis drops the connection ({@link RedisSubscription}).
  */
 @ApplicationScoped
 public class TaskEventListener {
-    private final Subscription subscription;
+    private final RedisSubscription subscription;
 
-    public TaskEventListener(ReactiveRedisDataSource redis, TaskStreams streams) {
-        this.subscription = new Subscription(redis, RedisKeys.TASK_EVENTS_CHANNEL, streams::onEvent);
+    public TaskEventListener(Vertx vertx, ReactiveRedisDataSource redis, TaskStreams streams) {
+        this.subscription = new RedisSubscription(vertx, redis, RedisKeys.TASK_EVENTS_CHANNEL, streams::onEvent);
     }
 
     void start(@Observes StartupEvent event) {
@@ -29,7 +31,7 @@ public class TaskEventListener {
         subscription.stop();
     }
 
-    public Subscription subscription() {
+    public RedisSubscription subscription() {
         return subscription;
     }
 }
