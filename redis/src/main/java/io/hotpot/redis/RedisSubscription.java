@@ -17,7 +17,7 @@ import io.vertx.redis.client.Response;
 /**
  * One Redis pub/sub subscription that outlives its connection: when Redis closes it (a restart, a
  * Sentinel failover, a network cut), when it cannot be made, or when Redis does not confirm the
- * {@code SUBSCRIBE} within {@link #CONFIRM_MILLIS}, its connection is closed and it is made again
+ * subscription within {@link #CONFIRM_MILLIS} of the attempt, its connection is closed and it is made again
  * {@link #RETRY_MILLIS} later, until it holds. {@link #up()} says whether it holds now (readiness).
  * Messages published while it is down are not received: pub/sub keeps nothing, so
  * {@code onSubscribed} is told each time it holds (again) and can read what it may have missed.
@@ -100,6 +100,14 @@ public final class RedisSubscription {
             return;
         }
         long mine = generation.incrementAndGet();
+        // However the attempt stalls (no connection from the pool, no confirmation), it ends in time.
+        vertx.setTimer(confirmMillis, timer -> {
+            if (current(mine) && !up) {
+                LOG.warnf("HOTPOT-REDIS-018 the subscription to %s was not confirmed within %d ms; closing its connection "
+                        + "and subscribing again", channel, confirmMillis);
+                giveUp(mine);
+            }
+        });
         redis.connect().onComplete(connected -> {
             if (connected.failed()) {
                 LOG.debugf("HOTPOT-REDIS-018 subscribing to %s failed (%s); retrying in %d ms", channel,
@@ -116,15 +124,7 @@ public final class RedisSubscription {
             conn.handler(reply -> received(mine, reply));
             conn.endHandler(ended -> lost(mine, null));
             conn.exceptionHandler(failure -> lost(mine, failure));
-            long confirmation = vertx.setTimer(confirmMillis, timer -> {
-                if (current(mine) && !up) {
-                    LOG.warnf("HOTPOT-REDIS-018 Redis did not confirm the subscription to %s within %d ms; closing its "
-                            + "connection and subscribing again", channel, confirmMillis);
-                    giveUp(mine);
-                }
-            });
             conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(failure -> {
-                vertx.cancelTimer(confirmation);
                 LOG.debugf("HOTPOT-REDIS-018 subscribing to %s failed (%s); retrying in %d ms", channel,
                         failure.getMessage(), RETRY_MILLIS);
                 giveUp(mine);
