@@ -33,4 +33,13 @@ public record ChatMessage(String id, String room, String user, String message, I
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return id
             """.formatted(FIELD_USER, FIELD_MESSAGE, FIELD_TS);
+
+    /**
+     * The arguments of the {@code EVAL} that runs {@link #APPEND} for a message of {@code user} in
+     * {@code room}, accepted at {@code atMillis}: the script, its one key, then its ARGV in order.
+     */
+    public static String[] append(String room, int cap, long ttlMillis, String user, String text, long atMillis) {
+        return new String[] { APPEND, "1", RedisKeys.chatRoom(room), Integer.toString(cap), Long.toString(ttlMillis), user,
+                text, Long.toString(atMillis) };
+    }
 }

@@ -182,8 +182,8 @@ public class ChatService {
                     + config.rateBurst() + "); this one was dropped");
             return;
         }
-        redis.execute("EVAL", ChatMessage.APPEND, "1", RedisKeys.chatRoom(member.room()), Integer.toString(config.historyCap()),
-                Long.toString(config.roomTtl().toMillis()), member.user(), message, Long.toString(System.currentTimeMillis()));
+        redis.execute("EVAL", ChatMessage.append(member.room(), config.historyCap(), config.roomTtl().toMillis(), member.user(),
+                message, System.currentTimeMillis()));
         metrics.received();
     }
 

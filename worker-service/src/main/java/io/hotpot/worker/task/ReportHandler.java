@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hotpot.common.ChatMessage;
 import io.hotpot.common.ChatProtocol;
-import io.hotpot.common.RedisKeys;
 import io.hotpot.common.TaskStatus;
 import io.hotpot.common.Workload;
 import io.hotpot.worker.config.WorkerConfig;
@@ -34,7 +33,7 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
     /** Who the report speaks as in the chat room. */
     static final String CHAT_USER = "hotpot-report";
     /** The room's stream keeps about as many entries as chat-service's default history cap. */
-    private static final String ROOM_STREAM_CAP = "1000";
+    private static final int ROOM_STREAM_CAP = 1000;
 
     private final TaskSummary summary;
     private final Mailer mailer;
@@ -94,8 +93,8 @@ public class ReportHandler implements TaskHandler<ReportHandler.Args> {
      * replicas relay it to the members live, and it stays in the room's history.
      */
     private String post(String room, String text) {
-        return redis.execute("EVAL", ChatMessage.APPEND, "1", RedisKeys.chatRoom(room), ROOM_STREAM_CAP,
-                Long.toString(config.roomTtl().toMillis()), CHAT_USER, text, Long.toString(System.currentTimeMillis())).toString();
+        return redis.execute("EVAL", ChatMessage.append(room, ROOM_STREAM_CAP, config.roomTtl().toMillis(), CHAT_USER, text,
+                System.currentTimeMillis())).toString();
     }
 
     static String text(TaskSummary.Summary s) {

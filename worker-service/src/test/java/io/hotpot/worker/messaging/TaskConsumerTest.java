@@ -126,6 +126,12 @@ class TaskConsumerTest {
         return found;
     }
 
+    /** What api-service's revoke does to a running task's record. */
+    private void revokeAsTheApiDoes(String id) {
+        redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "REVOKED", "error",
+                "{\"type\":\"Revoked\",\"message\":\"test\"}"));
+    }
+
     private Map<String, String> record(String id) {
         return redis.hash(String.class).hgetall(RedisKeys.task(id));
     }
@@ -222,10 +228,7 @@ class TaskConsumerTest {
                 .filter(id -> "STARTED".equals(redis.hash(String.class).hget(RedisKeys.task(id), "status"))).count() == 300);
         assertEquals(300, runner.inFlight());
         // Ended as api-service's revoke ends them; the worker interrupts all 300 and frees their slots.
-        for (String id : ids) {
-            redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "REVOKED", "error",
-                    "{\"type\":\"Revoked\",\"message\":\"test\"}"));
-        }
+        ids.forEach(this::revokeAsTheApiDoes);
         await().atMost(Duration.ofSeconds(30)).until(() -> runner.inFlight() == 0);
         assertTrue(ids.stream().allMatch(id -> "REVOKED".equals(redis.hash(String.class).hget(RedisKeys.task(id), "status"))));
     }
@@ -338,9 +341,8 @@ class TaskConsumerTest {
         awaitStatus(id, "STARTED");
         // Listed as running just after its START is recorded.
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningIds().contains(id));
-        // What api-service's revoke does to a running task's record; the worker notices within a second.
-        redis.hash(String.class).hset(RedisKeys.task(id), Map.of("status", "REVOKED", "error",
-                "{\"type\":\"Revoked\",\"message\":\"test\"}"));
+        // The worker notices a revoke within a second.
+        revokeAsTheApiDoes(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.inFlight() == 0);
         Map<String, String> record = record(id);
         assertEquals("REVOKED", record.get("status"));
