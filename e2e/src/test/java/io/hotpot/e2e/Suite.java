@@ -300,30 +300,39 @@ final class Suite implements AutoCloseable {
      * when it does not answer or has no such check.
      */
     String readiness(String name, String check) throws InterruptedException {
+        HttpResponse<String> response = readyAnswer(name);
+        if (response == null) {
+            return "";
+        }
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             for (com.fasterxml.jackson.databind.JsonNode each : mapper.readTree(response.body()).path("checks")) {
                 if (check.equals(each.path("name").asText())) {
                     return each.path("status").asText();
                 }
             }
-            return "";
         } catch (IOException e) {
-            return "";
+            // not a health answer
         }
+        return "";
     }
 
     private boolean ready(String name) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
+            HttpResponse<String> response = readyAnswer(name);
+            return response != null && response.statusCode() == 200;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The answer of {@code /q/health/ready}, or null when the service does not answer. */
+    private HttpResponse<String> readyAnswer(String name) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(name, "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
         }
     }
 
